@@ -1,0 +1,134 @@
+/* losslab: critical branches by pseudo-arclength continuation, the Morse
+ * index along them, and the events where the Hessian degenerates
+ * (MATH.md section 2).
+ *
+ * Solves F(x, p) = 0 along X(s) = (x(s), p(s)). Tangent t from
+ * [H F_p] t = 0, |t| = 1, oriented like the previous one; corrector: Newton
+ * on [F(X); t^T (X - X_pred)] with the bordered Jacobian [[H, F_p], [t^T]].
+ * Every accepted point satisfies ||F|| <= newton_tol * gscale, with
+ * gscale = max(1, ||F(0, p0)||). Step sizes adapt (shrink on a slow or failed
+ * Newton or a large tangent turn, grow on a fast one).
+ *
+ * At every accepted point: the Morse index from the inertia of a
+ * Bunch-Kaufman LDL^T factorisation of H, and the n_eigs smallest
+ * eigenvalues. Events between accepted points:
+ *   fold              t_p changes sign (index changes by one),
+ *   branch point      index changes by one, t_p keeps its sign,
+ *   multiple b.p.     index changes by more than one.
+ * Each is located by bracketing + secant on the crossing eigenvalue along the
+ * arc, then Newton on the augmented system {F = 0, arc constraint,
+ * mu(X(s)) = 0} with the exact derivative d mu/ds = D^3L[phi, phi, t_x] +
+ * t_p phi^T H_p phi, to |dp| <= locate_tol.
+ */
+#ifndef LOSSLAB_CONT_H
+#define LOSSLAB_CONT_H
+
+#include <stddef.h>
+
+#include "losslab/bif.h"
+#include "losslab/problem.h"
+#include "losslab/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ll_event_type {
+    LL_EVENT_FOLD = 0,
+    LL_EVENT_BRANCH_POINT,
+    LL_EVENT_MULTIPLE_BP
+} ll_event_type;
+
+/* "fold", "branch_point", "multiple_branch_point" */
+const char *ll_event_type_str(ll_event_type t);
+
+typedef struct ll_event {
+    ll_event_type type;
+    double p;            /* located parameter p* */
+    double s;            /* arclength at p* */
+    double *x;           /* x* (n), owned */
+    double *phi;         /* kernel vector (n), unit, sign convention; owned */
+    int index_before;    /* Morse index just before (in arclength) */
+    int index_after;
+    double mu1;          /* the crossing eigenvalue at p* (~0) */
+    double mu2;          /* the nearest other eigenvalue at p* (the gap) */
+    double kernel_ratio; /* |mu1/mu2| at the last regular point before p* */
+    double dmu1_ds;      /* d mu1/ds at p* (exact) */
+    double dmu1_dp;      /* d mu1/dp = dmu1_ds / t_p (NaN at a fold) */
+    double tp;           /* p-component of the unit tangent at p* */
+    double loss, grad_norm;
+    double locate_dp;    /* final |dp| between the last two iterates */
+    ll_lscoef coef;      /* Lyapunov-Schmidt coefficients (if computed) */
+    ll_status status;    /* LL_OK, or why location / coefficients failed */
+    char reason[128];    /* empty, or what went wrong */
+} ll_event;
+
+/* Arrays along the branch, one entry per accepted point (len of them). */
+typedef struct ll_branch {
+    size_t len, cap;
+    size_t n;      /* problem size */
+    int n_eigs;    /* eigenvalues stored per point */
+    double *p;     /* len */
+    double *s;     /* len: arclength */
+    double *tp;    /* len: p-component of the unit tangent */
+    double *mu;    /* len x n_eigs, row per point: mu[k*n_eigs + e] */
+    int *index;    /* len: Morse index */
+    double *loss;  /* len */
+    double *grad_norm; /* len: ||F|| (unscaled) */
+    double *x;     /* len x n if stored (opts.store_points), else NULL */
+} ll_branch;
+
+typedef struct ll_cont_result {
+    ll_branch branch;
+    ll_event *events;
+    size_t n_events;
+    ll_status status; /* why the run ended: LL_STOP_PARAM, LL_STOP_BUDGET,
+                         LL_STOP_CANCEL, or an error */
+    char reason[256]; /* human-readable detail of status */
+    double gscale;    /* the gradient scale of the tolerance */
+    size_t newton_iters, steps_rejected;
+} ll_cont_result;
+
+void ll_cont_result_free(ll_cont_result *r); /* NULL-safe, zeroes r */
+
+typedef struct ll_cont_progress {
+    size_t step;
+    double p, s, ds;
+    int index;
+    size_t n_events;
+} ll_cont_progress;
+
+typedef struct ll_cont_opts {
+    double p_min, p_max;   /* stop when p leaves [p_min, p_max]; 0, 1 */
+    double ds0;            /* initial arclength step; 0.02 */
+    double ds_min, ds_max; /* 1e-9, 0.1 */
+    size_t max_steps;      /* 10000 */
+    double max_length;     /* arclength budget; 100 */
+    double newton_tol;     /* 1e-12 (scaled, see above) */
+    int newton_maxit;      /* 10 */
+    double max_angle;      /* max angle between successive tangents; 0.15 rad */
+    int n_eigs;            /* smallest eigenvalues recorded; 6 */
+    double locate_tol;     /* |dp| for event location; 1e-10 */
+    int locate_events;     /* 1 */
+    int compute_coefs;     /* 1 */
+    int store_points;      /* keep every x in the branch; 0 */
+    ll_bif_opts bif;       /* options of the coefficient computation */
+    /* Called after every accepted point; return nonzero to cancel. */
+    int (*progress)(void *user, const ll_cont_progress *pr);
+    void *user;
+} ll_cont_opts;
+
+ll_cont_opts ll_cont_opts_default(void);
+
+/* Trace the branch through (x0, p0), which must be a critical point up to
+ * Newton polishing (it is polished at fixed p0 first), in the direction of
+ * increasing p. Results go into res (zeroed first; free with
+ * ll_cont_result_free, also after an error). Returns res->status. */
+ll_status ll_cont_run(const ll_problem *pb, const double *x0, double p0,
+                      const ll_cont_opts *o, ll_cont_result *res,
+                      ll_errbuf *eb);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,115 @@
+/* losslab: the two-layer network under the activation homotopy
+ * (MATH.md section 1, seed 000).
+ *
+ *     f(x) = sum_j v_j h(w_j . x + b_j, lambda)        j = 1..m
+ *     L    = 1/(2N) sum_n (f(x_n) - y_n)^2 + alpha/2 ||W||_F^2
+ *
+ * Parameters theta in R^P, laid out as
+ *     [ W row by row (index j*d + i) | b (m, if biases) | v (m, if trained) ]
+ * so P = m d (+ m) (+ m). By default only W is trained, v is fixed and there
+ * are no biases. Only W is regularised.
+ *
+ * Every derivative is exact: the gradient and Hessian in closed form (the
+ * Gauss-Newton part J^T J / N as one dsyrk), directional derivatives by
+ * forward-mode Taylor propagation of truncated polynomials in t along
+ * theta + t u. The continuation parameter p is lambda.
+ *
+ * A model borrows nothing: it copies the data and v at creation.
+ * Functions taking `const ll_model *` are safe to call from several threads
+ * on the same model only if they do not share scratch (they allocate their
+ * own); the model has no hidden mutable state.
+ */
+#ifndef LOSSLAB_MODEL_H
+#define LOSSLAB_MODEL_H
+
+#include <stddef.h>
+
+#include "losslab/act.h"
+#include "losslab/data.h"
+#include "losslab/problem.h"
+#include "losslab/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ll_model ll_model;
+
+typedef struct ll_model_opts {
+    size_t width;      /* m, default 10 */
+    const ll_act *act; /* default tanh */
+    double alpha;      /* Tikhonov weight on W, default 4e-3 */
+    const double *v;   /* m output weights (copied); NULL: linspace(0.5,1.5,m) */
+    int train_v;       /* nonzero: v is a parameter. Default 0 */
+    int bias;          /* nonzero: hidden biases b_j. Default 0 */
+} ll_model_opts;
+
+ll_model_opts ll_model_opts_default(void);
+
+/* Create a model on data D (copied). Checks every option and names the bad
+ * one in eb. Refuses sizes whose Hessian (P x P doubles) would not fit in
+ * memory with a clear message. */
+ll_status ll_model_create(ll_model **out, const ll_data *D,
+                          const ll_model_opts *o, ll_errbuf *eb);
+void ll_model_destroy(ll_model *M); /* NULL-safe */
+
+size_t ll_model_nparams(const ll_model *M);
+size_t ll_model_width(const ll_model *M);
+size_t ll_model_dim(const ll_model *M);
+const double *ll_model_v(const ll_model *M); /* the m fixed/initial v */
+
+/* Parameter index helpers for the layout above (-1 if absent). */
+long ll_model_idx_w(const ll_model *M, size_t j, size_t i);
+long ll_model_idx_b(const ll_model *M, size_t j);
+long ll_model_idx_v(const ll_model *M, size_t j);
+
+/* Network outputs f(x_n) for every sample (N values). */
+ll_status ll_model_predict(const ll_model *M, const double *theta,
+                           double lambda, double *f);
+
+ll_status ll_model_loss(const ll_model *M, const double *theta, double lambda,
+                        double *L);
+ll_status ll_model_grad(const ll_model *M, const double *theta, double lambda,
+                        double *g);
+/* Dense Hessian, P x P column-major, both triangles. */
+ll_status ll_model_hess(const ll_model *M, const double *theta, double lambda,
+                        double *H);
+/* Hessian-vector product H u without forming H. */
+ll_status ll_model_hvp(const ll_model *M, const double *theta, double lambda,
+                       const double *u, double *Hu);
+/* d/dlambda of the gradient and of the Hessian at fixed theta. */
+ll_status ll_model_grad_lambda(const ll_model *M, const double *theta,
+                               double lambda, double *g_l);
+ll_status ll_model_hess_lambda(const ll_model *M, const double *theta,
+                               double lambda, double *H_l);
+
+/* D^kL[u, ..., u] for k = 1..4 (k = 1: g.u, k = 2: u^T H u). */
+ll_status ll_model_dir(const ll_model *M, const double *theta, double lambda,
+                       const double *u, int k, double *out);
+/* out = D^3L[a, b, .] in R^P. */
+ll_status ll_model_d3(const ll_model *M, const double *theta, double lambda,
+                      const double *a, const double *b, double *out);
+
+/* The closed-form minimiser at lambda = 0 (MATH.md section 1): W0 = v u^T,
+ * (alpha I + ||v||^2 Sigma) u = gamma; b and trained v take their fixed/
+ * initial values (b = 0). Exact for the default model; with biases or
+ * trained v it is the starting guess that Newton then polishes. */
+ll_status ll_model_linear_start(const ll_model *M, double *theta0,
+                                ll_errbuf *eb);
+
+/* The softening rate by the closed form of MATH.md section 1 (default model
+ * only: fixed v, no biases): the eigenvalues (ascending, (m-1)d of them) of
+ *     sum_j v_j dw_j^T ((1/N) sum_n r0_n sigma''(w0_j . x_n) x_n x_n^T) dw_j
+ * restricted to E = {dW : v^T dW = 0}; speeds[0] is lambda_1'(0). Also the
+ * paper's eq. (22) expression -sum_j v_j^2 u0^T E[(sigma'-1) x x^T] u0, for
+ * reporting beside it, labelled (it is not the softening rate). */
+ll_status ll_model_softening_closed_form(const ll_model *M, double *speeds,
+                                         double *paper_eq22, ll_errbuf *eb);
+
+/* Fill an ll_problem whose ctx is M (borrowed; M must outlive it). */
+void ll_model_problem(ll_model *M, ll_problem *pb);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

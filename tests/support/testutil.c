@@ -1,0 +1,73 @@
+/* Shared helpers for the cmocka test programs (see testutil.h). */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *ll_test_tmpdir(void)
+{
+    static char buf[512];
+    const char *base = getenv("TMPDIR");
+    snprintf(buf, sizeof buf, "%s/losslab-test-XXXXXX", base ? base : "/tmp");
+    if (!mkdtemp(buf))
+        return NULL;
+    return buf;
+}
+
+const char *ll_test_write(const char *dir, const char *name, const void *data,
+                          size_t len)
+{
+    static char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (len == (size_t)-1)
+        len = strlen((const char *)data);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return NULL;
+    size_t w = fwrite(data, 1, len, f);
+    fclose(f);
+    return w == len ? path : NULL;
+}
+
+double ll_test_rand(uint64_t *s)
+{
+    uint64_t x = *s ? *s : 0x9E3779B97F4A7C15ull;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *s = x;
+    return (double)((x * 2685821657736338717ull) >> 11) / 4503599627370496.0 - 1.0;
+}
+
+void ll_test_fill(uint64_t *state, size_t n, double *x, double scale)
+{
+    for (size_t i = 0; i < n; i++)
+        x[i] = scale * ll_test_rand(state);
+}
+
+double ll_test_reldiff(double a, double b, double floor)
+{
+    double m = fmax(fmax(fabs(a), fabs(b)), floor);
+    return fabs(a - b) / m;
+}
+
+int ll_test_run(const char *cmd, char *out, size_t outsz)
+{
+    char full[4096];
+    snprintf(full, sizeof full, "(%s) 2>&1", cmd);
+    FILE *p = popen(full, "r");
+    if (!p)
+        return -1;
+    size_t n = fread(out, 1, outsz ? outsz - 1 : 0, p);
+    if (outsz)
+        out[n] = '\0';
+    char sink[4096];
+    while (fread(sink, 1, sizeof sink, p) > 0) {
+    }
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}

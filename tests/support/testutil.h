@@ -1,0 +1,33 @@
+/* Shared helpers for the cmocka test programs. */
+#ifndef LL_TESTUTIL_H
+#define LL_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+/* cmocka needs the three above first. */
+#include <cmocka.h>
+
+/* A fresh temporary directory (mkdtemp under $TMPDIR or /tmp); the returned
+ * string is static storage valid until the next call. */
+const char *ll_test_tmpdir(void);
+
+/* Write `len` bytes (len == (size_t)-1: strlen) to dir/name; returns the full
+ * path in static storage valid until the next call. */
+const char *ll_test_write(const char *dir, const char *name, const void *data,
+                          size_t len);
+
+/* Deterministic pseudo-random numbers for tests (xorshift64*), uniform in
+ * [-1, 1). */
+double ll_test_rand(uint64_t *state);
+void ll_test_fill(uint64_t *state, size_t n, double *x, double scale);
+
+/* Relative difference |a - b| / max(|a|, |b|, floor). */
+double ll_test_reldiff(double a, double b, double floor);
+
+/* Run a shell command, return its exit status (or -1), and its combined
+ * output (stdout + stderr) into out (size outsz, NUL-terminated). */
+int ll_test_run(const char *cmd, char *out, size_t outsz);
+
+#endif
