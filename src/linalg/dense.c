@@ -19,14 +19,19 @@ static ll_status map_info(lapack_int info, ll_status positive)
     return info > 0 ? positive : LL_ERR_LAPACK;
 }
 
+/* BLAS requires every leading dimension >= max(1, rows); a caller that
+ * passes ld = rows = 0 for an empty operand (k = 0, say) would make
+ * OpenBLAS report an illegal parameter and abort the process. When the
+ * operand is empty its ld is never used, so 1 is always a valid stand-in. */
+static blasint ld1(size_t ld) { return ld ? (blasint)ld : 1; }
+
 void ll_gemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
              double alpha, const double *A, size_t lda, const double *B,
              size_t ldb, double beta, double *C, size_t ldc)
 {
     cblas_dgemm(CblasColMajor, trans_a ? CblasTrans : CblasNoTrans,
                 trans_b ? CblasTrans : CblasNoTrans, (blasint)m, (blasint)n,
-                (blasint)k, alpha, A, (blasint)lda, B, (blasint)ldb, beta, C,
-                (blasint)ldc);
+                (blasint)k, alpha, A, ld1(lda), B, ld1(ldb), beta, C, ld1(ldc));
 }
 
 static void mirror_lower(size_t n, double *C, size_t ldc)
@@ -40,7 +45,7 @@ void ll_syrk_t(size_t n, size_t k, double alpha, const double *A, size_t lda,
                double beta, double *C, size_t ldc)
 {
     cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (blasint)n, (blasint)k,
-                alpha, A, (blasint)lda, beta, C, (blasint)ldc);
+                alpha, A, ld1(lda), beta, C, ld1(ldc));
     mirror_lower(n, C, ldc);
 }
 
@@ -48,7 +53,7 @@ void ll_syr2k_t(size_t n, size_t k, double alpha, const double *A,
                 const double *B, size_t ld, double beta, double *C, size_t ldc)
 {
     cblas_dsyr2k(CblasColMajor, CblasLower, CblasTrans, (blasint)n, (blasint)k,
-                 alpha, A, (blasint)ld, B, (blasint)ld, beta, C, (blasint)ldc);
+                 alpha, A, ld1(ld), B, ld1(ld), beta, C, ld1(ldc));
     mirror_lower(n, C, ldc);
 }
 
@@ -56,7 +61,7 @@ void ll_gemv(int trans, size_t m, size_t n, double alpha, const double *A,
              size_t lda, const double *x, double beta, double *y)
 {
     cblas_dgemv(CblasColMajor, trans ? CblasTrans : CblasNoTrans, (blasint)m,
-                (blasint)n, alpha, A, (blasint)lda, x, 1, beta, y, 1);
+                (blasint)n, alpha, A, ld1(lda), x, 1, beta, y, 1);
 }
 
 double ll_dot(size_t n, const double *x, const double *y)
@@ -109,6 +114,15 @@ ll_status ll_sym_eig_all(size_t n, const double *A, double *w, double *V)
 ll_status ll_sym_inertia(size_t n, const double *A, int *neg, int *zero,
                          int *pos)
 {
+    if (n == 0) { /* empty matrix; LAPACK would reject lda = 0 */
+        if (neg)
+            *neg = 0;
+        if (zero)
+            *zero = 0;
+        if (pos)
+            *pos = 0;
+        return LL_OK;
+    }
     double *a = malloc(n * n * sizeof *a);
     lapack_int *ipiv = malloc(n * sizeof *ipiv);
     if (!a || !ipiv) {
@@ -156,6 +170,11 @@ ll_status ll_sym_inertia(size_t n, const double *A, int *neg, int *zero,
 ll_status ll_solve(size_t n, const double *A, size_t nrhs, double *B,
                    double *rcond)
 {
+    if (n == 0) { /* empty system: nothing to solve (dgecon's convention) */
+        if (rcond)
+            *rcond = 1.0;
+        return LL_OK;
+    }
     double *a = malloc(n * n * sizeof *a);
     lapack_int *ipiv = malloc(n * sizeof *ipiv);
     if (!a || !ipiv) {
@@ -182,6 +201,8 @@ ll_status ll_solve(size_t n, const double *A, size_t nrhs, double *B,
 
 ll_status ll_sym_solve(size_t n, const double *A, size_t nrhs, double *B)
 {
+    if (n == 0) /* empty system; LAPACK would reject lda = 0 */
+        return LL_OK;
     double *a = malloc(n * n * sizeof *a);
     lapack_int *ipiv = malloc(n * sizeof *ipiv);
     if (!a || !ipiv) {
