@@ -1,0 +1,220 @@
+/* Dense Hessian, its lambda-derivative and the Hessian-vector product
+ * (MATH.md section 1). With J the N x P Jacobian of f and r = f - y,
+ *     H = (1/N) J^T J + (1/N) sum_n r_n D^2 f_n + alpha I_W.
+ * The Gauss-Newton part is one dsyrk. D^2 f_n couples only parameters of the
+ * same hidden unit j, so the residual part is block diagonal per unit: with
+ * xa = (x, 1) (the 1 only with biases),
+ *     (w_j,b_j)x(w_j,b_j):  (1/N) sum_n r_n v_j h''_nj xa xa^T
+ *     (w_j,b_j)x v_j:       (1/N) sum_n r_n h'_nj xa,     v_j x v_j: 0.
+ * d/dlambda: J_l has h' -> d_lambda h', h -> d_lambda h, and
+ *     d(J^T J) = J_l^T J + J^T J_l  (one dsyr2k),
+ *     residual weights r h'' -> r_l h'' + r d_lambda h'' (same for h').
+ * H u needs no H: H u = (1/N) J^T (J u) + (1/N) sum_n r_n D^2 f_n u +
+ * alpha u_W, all through the pullback (O(N P)).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "losslab/linalg.h"
+#include "model_impl.h"
+
+static size_t da_of(const ll_model *M) { return M->d + (M->bias ? 1 : 0); }
+
+/* Parameter index of input i of unit j in the augmented sense (i == d: the
+ * bias). */
+static size_t pidx(const ll_model *M, size_t j, size_t i)
+{
+    return i < M->d ? j * M->d + i : M->off_b + j;
+}
+
+/* Xa = [X, 1] (N x da). */
+static void fill_xa(const ll_model *M, double *Xa)
+{
+    memcpy(Xa, M->X, M->n * M->d * sizeof *Xa);
+    for (size_t n = 0; M->bias && n < M->n; n++)
+        Xa[M->d * M->n + n] = 1.0;
+}
+
+/* J[n, (j,i)] = a_nj xa_ni, J[n, v_j] = bv_nj. */
+static void build_jac(const ll_model *M, const double *Xa, const double *a,
+                      const double *bv, double *J)
+{
+    size_t N = M->n, da = da_of(M);
+    for (size_t j = 0; j < M->m; j++) {
+        for (size_t i = 0; i < da; i++) {
+            double *col = J + pidx(M, j, i) * N;
+            for (size_t n = 0; n < N; n++)
+                col[n] = a[n + j * N] * Xa[n + i * N];
+        }
+        if (M->train_v)
+            memcpy(J + (M->off_v + j) * N, bv + j * N, N * sizeof *J);
+    }
+}
+
+/* H += blockdiag_j [ Xa^T diag(cww_j) Xa , Xa^T cwv_j ; cwv_j^T Xa, 0 ].
+ * Scratch: N da + da^2 + da. */
+static void add_residual(const ll_model *M, const double *Xa,
+                         const double *cww, const double *cwv, double *H,
+                         double *scr)
+{
+    size_t N = M->n, P = M->P, da = da_of(M);
+    double *Xc = scr, *C = Xc + N * da, *e = C + da * da;
+    for (size_t j = 0; j < M->m; j++) {
+        for (size_t i = 0; i < da; i++)
+            for (size_t n = 0; n < N; n++)
+                Xc[n + i * N] = cww[n + j * N] * Xa[n + i * N];
+        ll_gemm(1, 0, da, da, N, 1.0, Xa, N, Xc, N, 0.0, C, da);
+        for (size_t k = 0; k < da; k++)
+            for (size_t i = 0; i < da; i++)
+                H[pidx(M, j, i) + pidx(M, j, k) * P] += C[i + k * da];
+        if (!M->train_v)
+            continue;
+        ll_gemv(1, N, da, 1.0, Xa, N, cwv + j * N, 0.0, e);
+        size_t pv = M->off_v + j;
+        for (size_t i = 0; i < da; i++) {
+            H[pidx(M, j, i) + pv * P] += e[i];
+            H[pv + pidx(M, j, i) * P] += e[i];
+        }
+    }
+}
+
+/* Scratch for one Hessian-type call: J (and J_l), cww, cwv, Xa, residual. */
+typedef struct hess_ws {
+    double *J, *Jl, *cww, *cwv, *Xa, *scr, *buf;
+} hess_ws;
+
+static ll_status ws_alloc(hess_ws *w, const ll_model *M, int two)
+{
+    size_t N = M->n, da = da_of(M), nm = N * M->m, np = N * M->P;
+    size_t tot = np * (two ? 2 : 1) + 2 * nm + 2 * N * da + da * da + da;
+    w->buf = malloc(tot * sizeof *w->buf);
+    if (!w->buf)
+        return LL_ERR_NOMEM;
+    w->J = w->buf;
+    w->Jl = two ? w->J + np : NULL;
+    w->cww = w->J + np * (two ? 2 : 1);
+    w->cwv = w->cww + nm;
+    w->Xa = w->cwv + nm;
+    w->scr = w->Xa + N * da;
+    fill_xa(M, w->Xa);
+    return LL_OK;
+}
+
+ll_status ll_model_hess(const ll_model *M, const double *theta, double lambda,
+                        double *H)
+{
+    if (!M || !theta || !H)
+        return LL_ERR_ARG;
+    size_t N = M->n, nm = N * M->m, P = M->P;
+    ll_model_fwd F;
+    hess_ws w;
+    if (ws_alloc(&w, M, 0) != LL_OK)
+        return LL_ERR_NOMEM;
+    if (ll_model_fwd_alloc(&F, M, 2, 0) != LL_OK) {
+        free(w.buf);
+        return LL_ERR_NOMEM;
+    }
+    ll_model_fwd_run(&F, M, theta, lambda);
+    double s = 1.0 / (double)N;
+    for (size_t j = 0; j < M->m; j++)
+        for (size_t n = 0; n < N; n++) {
+            size_t e = n + j * N;
+            w.cww[e] = F.v[j] * F.hd[nm + e]; /* Jacobian weight v h' */
+        }
+    build_jac(M, w.Xa, w.cww, F.hd, w.J);
+    ll_syrk_t(P, N, s, w.J, N, 0.0, H, P);
+    for (size_t j = 0; j < M->m; j++)
+        for (size_t n = 0; n < N; n++) {
+            size_t e = n + j * N;
+            w.cww[e] = s * F.r[n] * F.v[j] * F.hd[2 * nm + e];
+            w.cwv[e] = s * F.r[n] * F.hd[nm + e];
+        }
+    add_residual(M, w.Xa, w.cww, w.cwv, H, w.scr);
+    for (size_t k = 0; k < M->m * M->d; k++)
+        H[k + k * P] += M->alpha;
+    ll_model_fwd_free(&F);
+    free(w.buf);
+    return LL_OK;
+}
+
+ll_status ll_model_hess_lambda(const ll_model *M, const double *theta,
+                               double lambda, double *H_l)
+{
+    if (!M || !theta || !H_l)
+        return LL_ERR_ARG;
+    size_t N = M->n, nm = N * M->m, P = M->P;
+    ll_model_fwd F;
+    hess_ws w;
+    if (ws_alloc(&w, M, 1) != LL_OK)
+        return LL_ERR_NOMEM;
+    if (ll_model_fwd_alloc(&F, M, 2, 1) != LL_OK) {
+        free(w.buf);
+        return LL_ERR_NOMEM;
+    }
+    ll_model_fwd_run(&F, M, theta, lambda);
+    double s = 1.0 / (double)N;
+    for (size_t j = 0; j < M->m; j++)
+        for (size_t n = 0; n < N; n++) {
+            size_t e = n + j * N;
+            w.cww[e] = F.v[j] * F.hd[nm + e];
+            w.cwv[e] = F.v[j] * F.hl[nm + e];
+        }
+    build_jac(M, w.Xa, w.cww, F.hd, w.J);
+    build_jac(M, w.Xa, w.cwv, F.hl, w.Jl);
+    ll_syr2k_t(P, N, s, w.J, w.Jl, N, 0.0, H_l, P);
+    for (size_t j = 0; j < M->m; j++)
+        for (size_t n = 0; n < N; n++) {
+            size_t e = n + j * N, e1 = nm + e, e2 = 2 * nm + e;
+            w.cww[e] = s * F.v[j] * (F.rl[n] * F.hd[e2] + F.r[n] * F.hl[e2]);
+            w.cwv[e] = s * (F.rl[n] * F.hd[e1] + F.r[n] * F.hl[e1]);
+        }
+    add_residual(M, w.Xa, w.cww, w.cwv, H_l, w.scr);
+    ll_model_fwd_free(&F);
+    free(w.buf);
+    return LL_OK;
+}
+
+/* H u with Zu = X U^T + ub, s = J u (s_n = sum_j v_j h' Zu + uv_j h):
+ *   A_nj  = s_n v_j h'_nj + r_n (v_j h''_nj Zu_nj + h'_nj uv_j),
+ *   Bv_nj = s_n h_nj + r_n h'_nj Zu_nj,
+ *   H u   = pullback(A, Bv) / N + alpha u_W. */
+ll_status ll_model_hvp(const ll_model *M, const double *theta, double lambda,
+                       const double *u, double *Hu)
+{
+    if (!M || !theta || !u || !Hu)
+        return LL_ERR_ARG;
+    size_t N = M->n, m = M->m, nm = N * m;
+    ll_model_fwd F;
+    double *buf = malloc((3 * nm + N) * sizeof *buf);
+    if (!buf || ll_model_fwd_alloc(&F, M, 2, 0) != LL_OK) {
+        free(buf);
+        return LL_ERR_NOMEM;
+    }
+    double *Zu = buf, *A = Zu + nm, *Bv = A + nm, *s = Bv + nm;
+    ll_model_fwd_run(&F, M, theta, lambda);
+    ll_model_dir_preact(M, u, Zu);
+    const double *h0 = F.hd, *h1 = F.hd + nm, *h2 = F.hd + 2 * nm;
+    memset(s, 0, N * sizeof *s);
+    for (size_t j = 0; j < m; j++) {
+        double uv = M->train_v ? u[M->off_v + j] : 0.0;
+        for (size_t n = 0; n < N; n++) {
+            size_t e = n + j * N;
+            s[n] += F.v[j] * h1[e] * Zu[e] + uv * h0[e];
+        }
+    }
+    for (size_t j = 0; j < m; j++) {
+        double uv = M->train_v ? u[M->off_v + j] : 0.0;
+        for (size_t n = 0; n < N; n++) {
+            size_t e = n + j * N;
+            A[e] = s[n] * F.v[j] * h1[e] +
+                   F.r[n] * (F.v[j] * h2[e] * Zu[e] + h1[e] * uv);
+            Bv[e] = s[n] * h0[e] + F.r[n] * h1[e] * Zu[e];
+        }
+    }
+    ll_model_pullback(M, A, Bv, 1.0 / (double)N, Hu);
+    for (size_t k = 0; k < m * M->d; k++)
+        Hu[k] += M->alpha * u[k];
+    ll_model_fwd_free(&F);
+    free(buf);
+    return LL_OK;
+}
