@@ -1,0 +1,115 @@
+/* Internal interface of the continuation module (MATH.md section 2): the
+ * per-run workspace, the Newton correctors, tangents, spectra, events.
+ * Not installed; tests may include it to probe the pieces. */
+#ifndef LL_CONT_INTERNAL_H
+#define LL_CONT_INTERNAL_H
+
+#include <stddef.h>
+
+#include "losslab/cont.h"
+
+/* Everything one run needs, allocated once (ll_cont_ws_init). Vectors of
+ * length m = n + 1 are points X = (x, p) of the extended space. */
+typedef struct ll_cont_ws {
+    const ll_problem *pb;
+    const ll_cont_opts *o;
+    ll_errbuf *eb;
+    size_t n, m;
+    int n_eigs;          /* eigenvalues stored per point: min(opts, n) */
+    double gscale, ftol; /* ftol = newton_tol * gscale */
+    double *F, *Fp;      /* n */
+    double *H, *Hp;      /* n x n */
+    double *J;           /* m x m bordered Jacobian */
+    double *r;           /* m: right-hand side / Newton correction */
+    double *w;           /* n eigenvalues */
+    double *V;           /* n x n eigenvectors */
+    double *tmp;         /* m scratch */
+    double *tmp2;        /* m scratch */
+    double last_rcond;   /* reciprocal condition of the last bordered solve */
+    size_t newton_iters, steps_rejected;
+} ll_cont_ws;
+
+/* An accepted point of the branch, with its tangent and spectrum. */
+typedef struct ll_cont_point {
+    double *X, *t; /* m each */
+    double *mu;    /* n_eigs smallest eigenvalues */
+    double s, loss, gnorm;
+    int index;
+} ll_cont_point;
+
+ll_status ll_cont_ws_init(ll_cont_ws *ws, const ll_problem *pb,
+                          const ll_cont_opts *o, ll_errbuf *eb);
+void ll_cont_ws_free(ll_cont_ws *ws);
+ll_status ll_cont_point_alloc(const ll_cont_ws *ws, ll_cont_point *pt);
+void ll_cont_point_free(ll_cont_point *pt);
+void ll_cont_point_copy(const ll_cont_ws *ws, ll_cont_point *dst,
+                        const ll_cont_point *src);
+
+/* ws->F = F(X); *fnorm = ||F||. */
+ll_status ll_cont_eval_F(ll_cont_ws *ws, const double *X, double *fnorm);
+/* ws->H = H(X), ws->Fp = F_p(X). */
+ll_status ll_cont_eval_HFp(ll_cont_ws *ws, const double *X);
+/* Solve [[H, F_p], [c^T]] y = rhs with ws->H, ws->Fp as evaluated last;
+ * y overwrites rhs (m); ws->last_rcond is set. */
+ll_status ll_cont_bordered_solve(ll_cont_ws *ws, const double *c, double *rhs);
+
+/* Newton at fixed p on F(x, p) = 0 (x overwritten). */
+ll_status ll_cont_newton_fixed_p(ll_cont_ws *ws, double *x, double p,
+                                 int *its);
+/* Newton on {F(X) = 0, c^T (X - Xa) = sigma}; X is the initial guess and is
+ * overwritten by the solution. */
+ll_status ll_cont_correct(ll_cont_ws *ws, double *X, const double *c,
+                          const double *Xa, double sigma, int *its);
+
+/* Unit tangent at X: [[H, F_p], [c^T]] t = e_m, normalised (so that
+ * c^T t > 0). c == NULL: the initial tangent (H x' = -F_p, t_p > 0). */
+ll_status ll_cont_tangent(ll_cont_ws *ws, const double *X, const double *c,
+                          double *t);
+/* Index, smallest eigenvalues (pt->mu), loss and ||F|| at pt->X. */
+ll_status ll_cont_point_spectrum(ll_cont_ws *ws, ll_cont_point *pt);
+/* Morse index at X only (inertia of H). */
+ll_status ll_cont_index(ll_cont_ws *ws, const double *X, int *index);
+
+/* One adaptive predictor-corrector step from A into B (X and t only);
+ * *ds is the step to try, updated for the next one. */
+ll_status ll_cont_step(ll_cont_ws *ws, const ll_cont_point *A, double *ds,
+                       ll_cont_point *B);
+/* Replace B by the point of the branch through A on which p = pb
+ * (the bound that the step crossed). */
+ll_status ll_cont_land(ll_cont_ws *ws, const ll_cont_point *A, double pbound,
+                       ll_cont_point *B);
+
+/* If the index jumps by more than one between A and B, look for an
+ * intermediate point that separates the crossings; on success B is replaced
+ * by it (X, t, spectrum) and *moved = 1. */
+ll_status ll_cont_separate(ll_cont_ws *ws, const ll_cont_point *A,
+                           ll_cont_point *B, int *moved);
+/* Classify and (if asked) locate the event between A and B, if any, and
+ * append it to res. Location failures go into the event, not the status. */
+ll_status ll_cont_events(ll_cont_ws *ws, const ll_cont_point *A,
+                         const ll_cont_point *B, ll_cont_result *res);
+/* Locate the crossing of the k-th smallest eigenvalue between A and B and
+ * fill ev (whose type and indices are set). */
+ll_status ll_cont_locate(ll_cont_ws *ws, const ll_cont_point *A,
+                         const ll_cont_point *B, int k, ll_event *ev);
+/* Fill the descriptive fields of ev at X (p*, x*, phi, mu1, mu2, tangent,
+ * dmu1_ds, loss, s, coefficients); A (the last accepted point before it)
+ * orients the tangent and gives the arclength. */
+ll_status ll_cont_event_fill(ll_cont_ws *ws, const ll_cont_point *A,
+                             const double *X, int k, ll_event *ev);
+
+/* D^3L[phi, phi, v_x] + v_p phi^T H_p phi at X: the derivative of the
+ * simple eigenvalue with unit eigenvector phi along v (d3: n scratch). */
+ll_status ll_cont_dmu_along(ll_cont_ws *ws, const double *X, const double *phi,
+                            const double *v, double *d3, double *out);
+/* From ws->H: mu = the k-th smallest eigenvalue, mu2 the nearest other one
+ * (NaN if n = 1), phi the unit eigenvector of mu. Uses ws->w, ws->V. */
+ll_status ll_cont_crossing_eig(ll_cont_ws *ws, int k, double *mu, double *mu2,
+                               double *phi);
+
+/* Append a point to the branch / an empty event to the result. */
+ll_status ll_cont_branch_push(ll_branch *b, const ll_cont_point *pt,
+                              int store_x);
+ll_event *ll_cont_event_push(ll_cont_result *res, size_t n);
+
+#endif

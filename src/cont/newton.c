@@ -1,0 +1,118 @@
+/* Newton correctors of the continuation (MATH.md section 2).
+ *
+ * Fixed p:   H dx = -F                        (polishing the start point,
+ *                                              landing on a bound of p)
+ * On an arc: [[H, F_p], [c^T]] dX = -[F; c^T (X - Xa) - sigma]
+ *            (pseudo-arclength corrector: c the last tangent, Xa the last
+ *            accepted point, sigma the step; also used to place points of
+ *            the branch at a given arc coordinate when locating events).
+ *
+ * Converged when ||F|| <= newton_tol * gscale, the arc constraint holds to
+ * rounding, and the last correction was small (so that a lucky small
+ * residual on an ill-conditioned system is not mistaken for convergence).
+ * Quadratic convergence is expected; a non-finite residual or newton_maxit
+ * iterations give LL_ERR_NOCONV (the caller retries with a smaller step). */
+#include <math.h>
+#include <string.h>
+
+#include "cont/cont_internal.h"
+#include "losslab/linalg.h"
+
+/* The last correction counts as small below this fraction of 1 + ||X||:
+ * with quadratic convergence and ||F|| at 1e-12 the step that got there is
+ * ~1e-6 or less relative to the scale. */
+#define LL_CONT_STEP_SMALL 1e-6
+
+static int small_step(int it, double dnorm, double xnorm)
+{
+    return it == 0 || dnorm <= LL_CONT_STEP_SMALL * (1.0 + xnorm);
+}
+
+ll_status ll_cont_newton_fixed_p(ll_cont_ws *ws, double *x, double p,
+                                 int *its)
+{
+    size_t n = ws->n;
+    double *X = ws->tmp2, dnorm = 0.0, fn = 0.0;
+    memcpy(X, x, n * sizeof *X);
+    X[n] = p;
+    for (int it = 0; it <= ws->o->newton_maxit; it++) {
+        ll_status st = ll_cont_eval_F(ws, X, &fn);
+        if (st != LL_OK)
+            return st;
+        if (!isfinite(fn))
+            break;
+        if (fn <= ws->ftol && small_step(it, dnorm, ll_nrm2(n, X))) {
+            memcpy(x, X, n * sizeof *x);
+            *its = it;
+            return LL_OK;
+        }
+        if (it == ws->o->newton_maxit)
+            break;
+        st = ws->pb->hess(ws->pb->ctx, X, p, ws->H);
+        if (st != LL_OK)
+            return ll_err(ws->eb, st, "cont: Hessian callback failed at p = %g",
+                          p);
+        for (size_t i = 0; i < n; i++)
+            ws->r[i] = -ws->F[i];
+        st = ll_sym_solve(n, ws->H, 1, ws->r);
+        if (st != LL_OK)
+            return ll_err(ws->eb, st, "cont: singular Hessian in Newton at "
+                          "fixed p = %g", p);
+        for (size_t i = 0; i < n; i++)
+            X[i] += ws->r[i];
+        dnorm = ll_nrm2(n, ws->r);
+        ws->newton_iters++;
+    }
+    *its = ws->o->newton_maxit;
+    return ll_err(ws->eb, LL_ERR_NOCONV, "cont: Newton at fixed p = %g did not "
+                  "converge (||F|| = %.3g, tol %.3g)", p, fn, ws->ftol);
+}
+
+/* Residual of the arc constraint c^T (X - Xa) - sigma. */
+static double arc_residual(size_t m, const double *c, const double *X,
+                           const double *Xa, double sigma)
+{
+    double g = 0.0;
+    for (size_t i = 0; i < m; i++)
+        g += c[i] * (X[i] - Xa[i]);
+    return g - sigma;
+}
+
+ll_status ll_cont_correct(ll_cont_ws *ws, double *X, const double *c,
+                          const double *Xa, double sigma, int *its)
+{
+    size_t n = ws->n, m = ws->m;
+    double dnorm = 0.0, fn = 0.0;
+    for (int it = 0; it <= ws->o->newton_maxit; it++) {
+        ll_status st = ll_cont_eval_F(ws, X, &fn);
+        if (st != LL_OK)
+            return st;
+        double g = arc_residual(m, c, X, Xa, sigma), xnorm = ll_nrm2(m, X);
+        if (!isfinite(fn) || !isfinite(g))
+            break;
+        /* the constraint is linear: after one Newton step it holds up to
+         * the rounding of X (~ sqrt(m) eps ||X||) */
+        if (fn <= ws->ftol && fabs(g) <= 1e-12 * (1.0 + xnorm) &&
+            small_step(it, dnorm, xnorm)) {
+            *its = it;
+            return LL_OK;
+        }
+        if (it == ws->o->newton_maxit)
+            break;
+        if ((st = ll_cont_eval_HFp(ws, X)) != LL_OK)
+            return st;
+        for (size_t i = 0; i < n; i++)
+            ws->r[i] = -ws->F[i];
+        ws->r[n] = -g;
+        if ((st = ll_cont_bordered_solve(ws, c, ws->r)) != LL_OK)
+            return ll_err(ws->eb, st, "cont: singular bordered Jacobian at "
+                          "p = %g", X[n]);
+        for (size_t i = 0; i < m; i++)
+            X[i] += ws->r[i];
+        dnorm = ll_nrm2(m, ws->r);
+        ws->newton_iters++;
+    }
+    *its = ws->o->newton_maxit + 1;
+    return ll_err(ws->eb, LL_ERR_NOCONV, "cont: corrector did not converge "
+                  "near p = %g (||F|| = %.3g, tol %.3g)", X[n], fn, ws->ftol);
+}

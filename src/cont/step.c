@@ -1,0 +1,133 @@
+/* Pseudo-arclength predictor-corrector step with adaptive step size
+ * (MATH.md section 2; Keller 1977, Allgower & Georg "Introduction to
+ * Numerical Continuation Methods", ch. 2 and 6).
+ *
+ * Tangent: the kernel of [H F_p], from [[H, F_p], [c^T]] t = e_{n+1} with c
+ * the previous tangent, then t /= |t|; c^T t > 0 keeps the orientation. At
+ * the start (no previous tangent) H x' = -F_p gives t = (x', 1)/|(x', 1)|,
+ * the direction of increasing p.
+ * Predictor X_a + ds t_a, corrector ll_cont_correct with the constraint
+ * t_a^T (X - X_a) = ds. The step is halved when Newton fails or needs more
+ * than LL_CONT_SLOW_ITS iterations, or the tangent turns by more than
+ * max_angle; it grows by 1.5 (up to ds_max) after a fast Newton. */
+#include <math.h>
+#include <string.h>
+
+#include "cont/cont_internal.h"
+#include "losslab/linalg.h"
+
+#define LL_CONT_SLOW_ITS 5
+#define LL_CONT_FAST_ITS 3
+#define LL_CONT_GROW 1.5
+
+ll_status ll_cont_tangent(ll_cont_ws *ws, const double *X, const double *c,
+                          double *t)
+{
+    size_t n = ws->n, m = ws->m;
+    ll_status st = ll_cont_eval_HFp(ws, X);
+    if (st != LL_OK)
+        return st;
+    if (c == NULL) {
+        for (size_t i = 0; i < n; i++)
+            t[i] = -ws->Fp[i];
+        st = ll_sym_solve(n, ws->H, 1, t);
+        t[n] = 1.0;
+    } else {
+        memset(t, 0, m * sizeof *t);
+        t[n] = 1.0;
+        st = ll_cont_bordered_solve(ws, c, t);
+    }
+    if (st != LL_OK)
+        return ll_err(ws->eb, st, "cont: singular system for the tangent at "
+                      "p = %g", X[n]);
+    double nt = ll_nrm2(m, t);
+    if (!(nt > 0.0) || !isfinite(nt))
+        return ll_err(ws->eb, LL_ERR_SINGULAR, "cont: degenerate tangent at "
+                      "p = %g", X[n]);
+    for (size_t i = 0; i < m; i++)
+        t[i] /= nt;
+    return LL_OK;
+}
+
+static int recoverable(ll_status st)
+{
+    return st == LL_ERR_NOCONV || st == LL_ERR_SINGULAR;
+}
+
+/* Predictor + corrector + tangent for one trial step; *why says what made
+ * a recoverable failure. */
+static ll_status try_step(ll_cont_ws *ws, const ll_cont_point *A, double ds,
+                          ll_cont_point *B, int *its, const char **why)
+{
+    size_t m = ws->m;
+    for (size_t i = 0; i < m; i++)
+        B->X[i] = A->X[i] + ds * A->t[i];
+    ll_status st = ll_cont_correct(ws, B->X, A->t, A->X, ds, its);
+    *why = "corrector failed";
+    if (st == LL_OK && *its > LL_CONT_SLOW_ITS) {
+        *why = "slow corrector";
+        return LL_ERR_NOCONV;
+    }
+    if (st != LL_OK)
+        return st;
+    *why = "tangent failed";
+    if ((st = ll_cont_tangent(ws, B->X, A->t, B->t)) != LL_OK)
+        return st;
+    double cs = ll_dot(m, A->t, B->t);
+    if (acos(cs < 1.0 ? cs : 1.0) > ws->o->max_angle) {
+        *why = "tangent turned too far";
+        return LL_ERR_NOCONV;
+    }
+    return LL_OK;
+}
+
+ll_status ll_cont_step(ll_cont_ws *ws, const ll_cont_point *A, double *ds,
+                       ll_cont_point *B)
+{
+    const ll_cont_opts *o = ws->o;
+    const char *why = "none";
+    for (;;) {
+        if (*ds < o->ds_min)
+            return ll_err(ws->eb, LL_ERR_STEP, "cont: step %.3g fell below "
+                          "ds_min = %.3g at p = %.12g (last: %s)", *ds,
+                          o->ds_min, A->X[ws->n], why);
+        int its = 0;
+        ll_status st = try_step(ws, A, *ds, B, &its, &why);
+        if (recoverable(st)) {
+            *ds *= 0.5;
+            ws->steps_rejected++;
+            continue;
+        }
+        if (st != LL_OK)
+            return st;
+        double chord = 0.0;
+        for (size_t i = 0; i < ws->m; i++)
+            chord += (B->X[i] - A->X[i]) * (B->X[i] - A->X[i]);
+        B->s = A->s + sqrt(chord);
+        if (its <= LL_CONT_FAST_ITS)
+            *ds = fmin(*ds * LL_CONT_GROW, o->ds_max);
+        return LL_OK;
+    }
+}
+
+ll_status ll_cont_land(ll_cont_ws *ws, const ll_cont_point *A, double pbound,
+                       ll_cont_point *B)
+{
+    size_t n = ws->n, m = ws->m;
+    double pa = A->X[n], pb = B->X[n];
+    double th = (pbound - pa) / (pb - pa);
+    for (size_t i = 0; i < n; i++)
+        B->X[i] = A->X[i] + th * (B->X[i] - A->X[i]);
+    int its = 0;
+    ll_status st = ll_cont_newton_fixed_p(ws, B->X, pbound, &its);
+    if (st != LL_OK)
+        return st;
+    B->X[n] = pbound;
+    if ((st = ll_cont_tangent(ws, B->X, A->t, B->t)) != LL_OK)
+        return st;
+    double chord = 0.0;
+    for (size_t i = 0; i < m; i++)
+        chord += (B->X[i] - A->X[i]) * (B->X[i] - A->X[i]);
+    B->s = A->s + sqrt(chord);
+    return LL_OK;
+}
