@@ -9,6 +9,8 @@
  *   cont.h     critical-branch continuation, Morse index, events
  *   bif.h      Lyapunov-Schmidt coefficients, normal forms, softening
  *   linalg.h   the dense linear algebra wrappers
+ *   study.h    studies: the `trace` job (data, model, softening, branch)
+ *   io.h       results on disk: atomic files, JSON, CSV, figures
  */
 #ifndef LOSSLAB_H
 #define LOSSLAB_H
@@ -17,10 +19,12 @@
 #include "losslab/bif.h"
 #include "losslab/cont.h"
 #include "losslab/data.h"
+#include "losslab/io.h"
 #include "losslab/linalg.h"
 #include "losslab/model.h"
 #include "losslab/problem.h"
 #include "losslab/status.h"
+#include "losslab/study.h"
 
 #ifdef __cplusplus
 extern "C" {

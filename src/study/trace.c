@@ -1,0 +1,176 @@
+/* The `trace` study (MATH.md sections 1-3, seed 000 Thm 7.6 and sec. 7):
+ * model on the data, closed-form minimiser at lambda = 0 polished by Newton,
+ * the softening of the degenerate eigenvalue alpha by first-order degenerate
+ * perturbation theory (general: ll_bif_softening; default model also the
+ * closed form and the paper's eq. (22), labelled), the prediction
+ * lambda* = alpha / |lambda_1'(0)|, then pseudo-arclength continuation of the
+ * critical branch from (theta0, 0) to lambda_max with events. */
+#include "losslab/study.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "study/polish.h"
+
+ll_trace_opts ll_trace_opts_default(void)
+{
+    ll_trace_opts o;
+    o.model = ll_model_opts_default();
+    o.cont = ll_cont_opts_default();
+    o.cont.p_min = 0.0;
+    o.cont.p_max = 1.0;
+    o.cluster_tol = 1e-8;
+    o.polish_tol = 1e-12;
+    o.polish_maxit = 30;
+    return o;
+}
+
+void ll_trace_result_free(ll_trace_result *r)
+{
+    if (!r)
+        return;
+    free(r->v);
+    free(r->theta0);
+    ll_softening_free(&r->soft);
+    free(r->closed_form_speeds);
+    ll_cont_result_free(&r->cont);
+    memset(r, 0, sizeof *r);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static ll_status trace_fail(ll_trace_result *res, ll_status st,
+                            const ll_errbuf *eb)
+{
+    res->status = st;
+    if (eb->msg[0])
+        snprintf(res->reason, sizeof res->reason, "%s", eb->msg);
+    else
+        snprintf(res->reason, sizeof res->reason, "%s", res->cont.reason);
+    return st;
+}
+
+/* Record the resolved problem and the polished start theta0. */
+static ll_status trace_setup(ll_model *M, const ll_trace_opts *o,
+                             ll_trace_result *res, ll_errbuf *eb)
+{
+    ll_problem pb;
+    size_t m = ll_model_width(M), P = ll_model_nparams(M);
+    res->width = m;
+    res->dim = ll_model_dim(M);
+    res->nparams = P;
+    res->v = malloc(m * sizeof *res->v);
+    res->theta0 = malloc(P * sizeof *res->theta0);
+    if (!res->v || !res->theta0)
+        return ll_err(eb, LL_ERR_NOMEM, "study: out of memory (P = %zu)", P);
+    memcpy(res->v, ll_model_v(M), m * sizeof *res->v);
+    ll_status st = ll_model_linear_start(M, res->theta0, eb);
+    if (st != LL_OK)
+        return st;
+    ll_model_problem(M, &pb);
+    return ll_study_polish(&pb, res->theta0, 0.0, o->polish_tol,
+                           o->polish_maxit, &res->polish_iters,
+                           &res->grad_norm0, eb);
+}
+
+/* The closed form of MATH.md section 1, default model only. */
+static void trace_closed_form(ll_model *M, const ll_trace_opts *o,
+                              ll_trace_result *res)
+{
+    ll_errbuf eb2 = {{0}};
+    size_t len = (res->width - 1) * res->dim;
+    res->closed_form_rate = NAN;
+    res->paper_eq22 = NAN;
+    res->has_closed_form = !o->model.train_v && !o->model.bias && len > 0;
+    if (!res->has_closed_form)
+        return;
+    res->closed_form_speeds = malloc(len * sizeof(double));
+    if (!res->closed_form_speeds) {
+        res->closed_form_status = LL_ERR_NOMEM;
+        return;
+    }
+    res->closed_form_len = len;
+    res->closed_form_status = ll_model_softening_closed_form(
+        M, res->closed_form_speeds, &res->paper_eq22, &eb2);
+    if (res->closed_form_status == LL_OK)
+        res->closed_form_rate = res->closed_form_speeds[0];
+}
+
+/* Softening at lambda = 0 and the prediction lambda* = alpha/|rate|. */
+static void trace_softening(ll_model *M, const ll_trace_opts *o,
+                            ll_trace_result *res)
+{
+    ll_problem pb;
+    ll_errbuf eb2 = {{0}};
+    ll_model_problem(M, &pb);
+    res->soft.rate = NAN;
+    res->soft.mu0 = NAN;
+    res->soft.p_star_predicted = NAN;
+    res->soft_status = ll_bif_softening(&pb, res->theta0, 0.0, o->cluster_tol,
+                                        &res->soft, &eb2);
+    if (res->soft_status != LL_OK)
+        snprintf(res->soft_reason, sizeof res->soft_reason, "%s", eb2.msg);
+    trace_closed_form(M, o, res);
+    res->lambda1_prime0 = NAN;
+    res->lambda_star_predicted = NAN;
+    if (res->soft_status == LL_OK) {
+        res->lambda1_prime0 = res->soft.rate;
+        res->lambda_star_predicted = res->soft.p_star_predicted;
+    } else if (res->has_closed_form && res->closed_form_status == LL_OK) {
+        /* mu0 = alpha at lambda = 0 for the default model. */
+        double r = res->closed_form_rate;
+        res->lambda1_prime0 = r;
+        res->lambda_star_predicted = r < 0 ? o->model.alpha / fabs(r) : INFINITY;
+    }
+}
+
+ll_status ll_trace_run(const ll_data *D, const ll_trace_opts *o,
+                       ll_trace_result *res, ll_errbuf *eb)
+{
+    ll_errbuf local = {{0}};
+    ll_model *M = NULL;
+    ll_problem pb;
+    ll_status st;
+    if (!res)
+        return ll_err(eb, LL_ERR_ARG, "study: NULL result");
+    memset(res, 0, sizeof *res);
+    if (!eb)
+        eb = &local;
+    eb->msg[0] = '\0';
+    if (!D || !o)
+        return trace_fail(res, ll_err(eb, LL_ERR_ARG, "study: NULL argument"), eb);
+    double t0 = now_s();
+    res->samples = D->n;
+    st = ll_model_create(&M, D, &o->model, eb);
+    if (st == LL_OK)
+        st = trace_setup(M, o, res, eb);
+    double t1 = now_s();
+    res->time_setup = t1 - t0;
+    if (st != LL_OK) {
+        ll_model_destroy(M);
+        res->time_total = res->time_setup;
+        return trace_fail(res, st, eb);
+    }
+    trace_softening(M, o, res);
+    double t2 = now_s();
+    res->time_softening = t2 - t1;
+    ll_model_problem(M, &pb);
+    st = ll_cont_run(&pb, res->theta0, 0.0, &o->cont, &res->cont, eb);
+    double t3 = now_s();
+    res->time_cont = t3 - t2;
+    res->time_total = t3 - t0;
+    ll_model_destroy(M);
+    res->status = st;
+    if (st < 0)
+        return trace_fail(res, st, eb);
+    snprintf(res->reason, sizeof res->reason, "%s", res->cont.reason);
+    return st;
+}
