@@ -35,6 +35,9 @@ void ll_syr2k_t(size_t n, size_t k, double alpha, const double *A,
 void ll_gemv(int trans, size_t m, size_t n, double alpha, const double *A,
              size_t lda, const double *x, double beta, double *y);
 
+/* Number of threads BLAS/LAPACK may use (OpenBLAS), process-wide. */
+void ll_linalg_set_threads(int n);
+
 double ll_dot(size_t n, const double *x, const double *y);
 double ll_nrm2(size_t n, const double *x);
 

@@ -64,6 +64,8 @@ void ll_gemv(int trans, size_t m, size_t n, double alpha, const double *A,
                 (blasint)n, alpha, A, ld1(lda), x, 1, beta, y, 1);
 }
 
+void ll_linalg_set_threads(int n) { openblas_set_num_threads(n > 0 ? n : 1); }
+
 double ll_dot(size_t n, const double *x, const double *y)
 {
     return cblas_ddot((blasint)n, x, 1, y, 1);
