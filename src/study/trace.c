@@ -58,6 +58,29 @@ static ll_status trace_fail(ll_trace_result *res, ll_status st,
     return st;
 }
 
+/* The trace starts from the minimiser at lambda = 0, which must exist and be
+ * isolated. With trained v (only W regularised) it does not exist: at a
+ * critical point dL/dv_j = w_j^T X^T r / N = 0, so w_j^T dL/dw_j =
+ * alpha ||w_j||^2 = 0 and W = 0, v = 0 is the only one. With biases and
+ * m > 1 only v.b enters the linear network, so the critical points form an
+ * (m-1)-dimensional family and the branch from it is not unique. */
+static ll_status trace_check_start(const ll_model_opts *mo, ll_errbuf *eb)
+{
+    if (mo->train_v)
+        return ll_err(eb, LL_ERR_ARG,
+                      "trace: with trained v and only W regularised the loss "
+                      "has no critical point at lambda = 0 but the origin "
+                      "(W = 0, v = 0), so there is no minimiser to start "
+                      "from; use fixed v");
+    if (mo->bias && mo->width > 1)
+        return ll_err(eb, LL_ERR_ARG,
+                      "trace: with biases and width > 1 the critical points "
+                      "at lambda = 0 form a %zu-dimensional family (only v.b "
+                      "enters a linear network), so the start is degenerate; "
+                      "use no biases or width 1", mo->width - 1);
+    return LL_OK;
+}
+
 /* Record the resolved problem and the polished start theta0. */
 static ll_status trace_setup(ll_model *M, const ll_trace_opts *o,
                              ll_trace_result *res, ll_errbuf *eb)
@@ -150,6 +173,8 @@ ll_status ll_trace_run(const ll_data *D, const ll_trace_opts *o,
     double t0 = now_s();
     res->samples = D->n;
     st = ll_model_create(&M, D, &o->model, eb);
+    if (st == LL_OK)
+        st = trace_check_start(&o->model, eb);
     if (st == LL_OK)
         st = trace_setup(M, o, res, eb);
     double t1 = now_s();
