@@ -89,6 +89,10 @@ ll_status ll_model_dir(const ll_model *M, const double *theta, double lambda,
 /* out = D^3L[a, b, .] in R^P. */
 ll_status ll_model_d3(const ll_model *M, const double *theta, double lambda,
                       const double *a, const double *b, double *out);
+/* out = D^3L[u, ., .] = d/dt H(theta + t u) at t = 0, P x P column-major,
+ * both triangles; exact, O(N P^2) like the Hessian. */
+ll_status ll_model_hess_dir(const ll_model *M, const double *theta,
+                            double lambda, const double *u, double *out);
 
 /* The closed-form minimiser at lambda = 0 (MATH.md section 1): W0 = v u^T,
  * (alpha I + ||v||^2 Sigma) u = gamma; b and trained v take their fixed/

@@ -37,6 +37,12 @@ typedef struct ll_problem {
     /* *out = D^4L[a, a, a, a]. */
     ll_status (*d4)(void *ctx, const double *x, double p, const double *a,
                     double *out);
+    /* out = D^3L[u, ., .], the n x n derivative of H along u (column-major,
+     * both triangles). OPTIONAL: may be NULL, users then fall back to d3
+     * (one call per column they need). Kept last, so that initialisers
+     * written before it existed leave it NULL. */
+    ll_status (*hess_dir)(void *ctx, const double *x, double p,
+                          const double *u, double *out);
 } ll_problem;
 
 #ifdef __cplusplus

@@ -10,6 +10,10 @@
  *   M_ij = Q_i^T H_p Q_j + D^3L[x', Q_i, Q_j]
  * need only the k columns D^3L[x', Q_j, .] (one d3 call each, O(N P) for the
  * network, so k ~ (m-1)d calls in all), then one k x k product.
+ * When the problem provides hess_dir (the whole matrix D^3L[x', ., .] in one
+ * call, O(N P^2) for the network), dH/dp is formed once and M = Q^T (dH/dp) Q
+ * is two gemms: at k ~ n this replaces k Taylor passes by about the cost of
+ * one Hessian. The d3 loop stays as the fallback for problems without it.
  *
  * x' comes from the full eigen-decomposition H = V diag(w) V^T already at
  * hand: x' = -V diag(1/w) V^T F_p. Numerically zero eigenvalues (|w| <=
@@ -67,16 +71,33 @@ static ll_status tangent(size_t n, soft_ws *s, ll_errbuf *eb)
     return LL_OK;
 }
 
+/* Hp += D^3L[x', ., .] in one hess_dir call; D is n x n scratch. */
+static ll_status add_hess_dir(const ll_problem *pb, const double *x0,
+                              double p0, const soft_ws *s, double *Hp,
+                              double *D, ll_errbuf *eb)
+{
+    size_t n = pb->n;
+    ll_status st = pb->hess_dir(pb->ctx, x0, p0, s->xp, D);
+    if (st != LL_OK)
+        return ll_err(eb, st, "bif: softening: hess_dir callback failed: %s",
+                      ll_status_str(st));
+    for (size_t i = 0; i < n * n; i++)
+        Hp[i] += D[i];
+    return LL_OK;
+}
+
 /* M = Q^T (H_p Q + [D^3L[x', Q_j, .]]_j), symmetrised (k x k); C is an
- * n x k scratch. */
+ * n x k scratch. If total is nonzero Hp already holds dH/dp (hess_dir) and
+ * no d3 call is made. */
 static ll_status restricted(const ll_problem *pb, const double *x0, double p0,
                             size_t k, const soft_ws *s, const double *Hp,
-                            double *C, double *M, ll_errbuf *eb)
+                            int total, double *C, double *M, ll_errbuf *eb)
 {
     size_t n = pb->n;
     const double *Q = s->V; /* the first k eigenvectors */
     ll_gemm(0, 0, n, k, n, 1.0, Hp, n, Q, n, 0.0, C, n);
-    if (ll_nrm2(n, s->xp) > 0.0) { /* D^3L[0, ., .] = 0: skip k calls */
+    /* D^3L[0, ., .] = 0: skip the k calls when x' = 0 */
+    if (!total && ll_nrm2(n, s->xp) > 0.0) {
         for (size_t j = 0; j < k; j++) {
             ll_status st = pb->d3(pb->ctx, x0, p0, s->xp, Q + j * n, s->tmp);
             if (st != LL_OK)
@@ -124,7 +145,8 @@ static ll_status speeds(const ll_problem *pb, const double *x0, double p0,
                         size_t k, soft_ws *s, double *sp, ll_errbuf *eb)
 {
     size_t n = pb->n;
-    double *C = malloc((n * k + k * k) * sizeof *C);
+    int total = pb->hess_dir != NULL && ll_nrm2(n, s->xp) > 0.0;
+    double *C = malloc((n * k + k * k + (total ? n * n : 0)) * sizeof *C);
     if (!C)
         return ll_err(eb, LL_ERR_NOMEM, "bif: softening: out of memory");
     double *M = C + n * k;
@@ -132,8 +154,10 @@ static ll_status speeds(const ll_problem *pb, const double *x0, double p0,
     if (st != LL_OK)
         st = ll_err(eb, st, "bif: softening: hess_p callback failed: %s",
                     ll_status_str(st));
+    if (st == LL_OK && total)
+        st = add_hess_dir(pb, x0, p0, s, s->H, M + k * k, eb);
     if (st == LL_OK)
-        st = restricted(pb, x0, p0, k, s, s->H, C, M, eb);
+        st = restricted(pb, x0, p0, k, s, s->H, total, C, M, eb);
     if (st == LL_OK && (st = ll_sym_eig_all(k, M, sp, NULL)) != LL_OK)
         st = ll_err(eb, st, "bif: softening: eigenvalues of Q^T H' Q: %s",
                     ll_status_str(st));
@@ -146,9 +170,10 @@ ll_status ll_bif_softening(const ll_problem *pb, const double *x0, double p0,
                            ll_errbuf *eb)
 {
     if (!pb || !x0 || !out || pb->n == 0 || !pb->hess || !pb->hess_p ||
-        !pb->grad_p || !pb->d3)
+        !pb->grad_p || (!pb->d3 && !pb->hess_dir))
         return ll_err(eb, LL_ERR_ARG, "bif: softening needs a problem with "
-                                      "hess, hess_p, grad_p, d3, x0 and out");
+                                      "hess, hess_p, grad_p, d3 or hess_dir, "
+                                      "x0 and out");
     if (!(cluster_tol >= 0.0) || !isfinite(cluster_tol) || !isfinite(p0))
         return ll_err(eb, LL_ERR_ARG, "bif: softening: cluster_tol must be "
                                       "finite and >= 0, p0 finite");

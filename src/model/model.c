@@ -174,6 +174,12 @@ static ll_status pb_d4(void *c, const double *x, double p, const double *a,
     return ll_model_dir(c, x, p, a, 4, out);
 }
 
+static ll_status pb_hess_dir(void *c, const double *x, double p,
+                             const double *u, double *out)
+{
+    return ll_model_hess_dir(c, x, p, u, out);
+}
+
 void ll_model_problem(ll_model *M, ll_problem *pb)
 {
     pb->n = M->P;
@@ -181,4 +187,5 @@ void ll_model_problem(ll_model *M, ll_problem *pb)
     pb->loss = pb_loss, pb->grad = pb_grad, pb->hess = pb_hess;
     pb->grad_p = pb_grad_p, pb->hess_p = pb_hess_p;
     pb->d3 = pb_d3, pb->d4 = pb_d4;
+    pb->hess_dir = pb_hess_dir;
 }

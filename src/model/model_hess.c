@@ -11,6 +11,11 @@
  *     residual weights r h'' -> r_l h'' + r d_lambda h'' (same for h').
  * H u needs no H: H u = (1/N) J^T (J u) + (1/N) sum_n r_n D^2 f_n u +
  * alpha u_W, all through the pullback (O(N P)).
+ * D^3L[u, ., .] = d/dt H(theta + t u) at t = 0, the same way as d/dlambda:
+ *     (1/N)(J_u^T J + J^T J_u)  +  (1/N) sum_n (s_n D^2 f_n + r_n D^3 f_n[u])
+ * with s = J u, J_u = dJ/dt (row n is D^2 f_n u: weights v h' -> uv h' +
+ * v h'' Zu, h -> h' Zu) and D^3 f_n[u] = d/dt D^2 f_n (v h'' -> uv h'' +
+ * v h''' Zu, h' -> h'' Zu): one dsyr2k plus the per-unit blocks, O(N P^2).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -216,5 +221,67 @@ ll_status ll_model_hvp(const ll_model *M, const double *theta, double lambda,
         Hu[k] += M->alpha * u[k];
     ll_model_fwd_free(&F);
     free(buf);
+    return LL_OK;
+}
+
+/* Weights of J_u (into cww as a, cwv as bv) and s = J u, for hess_dir. */
+static void dir_jac_weights(const ll_model *M, const ll_model_fwd *F,
+                            const double *u, const double *Zu, double *a,
+                            double *bv, double *s)
+{
+    size_t N = M->n, nm = N * M->m;
+    const double *h0 = F->hd, *h1 = F->hd + nm, *h2 = F->hd + 2 * nm;
+    memset(s, 0, N * sizeof *s);
+    for (size_t j = 0; j < M->m; j++) {
+        double uv = M->train_v ? u[M->off_v + j] : 0.0;
+        for (size_t n = 0; n < N; n++) {
+            size_t e = n + j * N;
+            a[e] = uv * h1[e] + F->v[j] * h2[e] * Zu[e];
+            bv[e] = h1[e] * Zu[e];
+            s[n] += F->v[j] * h1[e] * Zu[e] + uv * h0[e];
+        }
+    }
+}
+
+ll_status ll_model_hess_dir(const ll_model *M, const double *theta,
+                            double lambda, const double *u, double *out)
+{
+    if (!M || !theta || !u || !out)
+        return LL_ERR_ARG;
+    size_t N = M->n, nm = N * M->m, P = M->P;
+    ll_model_fwd F;
+    hess_ws w;
+    double *Zu = malloc((nm + N) * sizeof *Zu);
+    if (!Zu || ws_alloc(&w, M, 1) != LL_OK) {
+        free(Zu);
+        return LL_ERR_NOMEM;
+    }
+    if (ll_model_fwd_alloc(&F, M, 3, 0) != LL_OK) {
+        free(w.buf), free(Zu);
+        return LL_ERR_NOMEM;
+    }
+    double *s = Zu + nm, c = 1.0 / (double)N;
+    ll_model_fwd_run(&F, M, theta, lambda);
+    ll_model_dir_preact(M, u, Zu);
+    dir_jac_weights(M, &F, u, Zu, w.cww, w.cwv, s);
+    build_jac(M, w.Xa, w.cww, w.cwv, w.Jl); /* J_u */
+    for (size_t j = 0; j < M->m; j++)
+        for (size_t n = 0; n < N; n++)
+            w.cww[n + j * N] = F.v[j] * F.hd[nm + n + j * N];
+    build_jac(M, w.Xa, w.cww, F.hd, w.J);
+    ll_syr2k_t(P, N, c, w.J, w.Jl, N, 0.0, out, P);
+    const double *h1 = F.hd + nm, *h2 = h1 + nm, *h3 = h2 + nm;
+    for (size_t j = 0; j < M->m; j++) {
+        double uv = M->train_v ? u[M->off_v + j] : 0.0;
+        for (size_t n = 0; n < N; n++) {
+            size_t e = n + j * N;
+            w.cww[e] = c * (s[n] * F.v[j] * h2[e] +
+                            F.r[n] * (uv * h2[e] + F.v[j] * h3[e] * Zu[e]));
+            w.cwv[e] = c * (s[n] * h1[e] + F.r[n] * h2[e] * Zu[e]);
+        }
+    }
+    add_residual(M, w.Xa, w.cww, w.cwv, out, w.scr);
+    ll_model_fwd_free(&F);
+    free(w.buf), free(Zu);
     return LL_OK;
 }

@@ -255,6 +255,69 @@ static void softening_should_refuse_forcing_along_a_kernel(void **state)
                      LL_ERR_ARG);
 }
 
+/* D^3L[u, ., .] for the quad toy: R diag(kap o (R^T u)) R^T. Counted, as
+ * is d3, to see which path ll_bif_softening takes. */
+static int n_hess_dir_calls, n_d3_calls;
+
+static ll_status quad_op_hess_dir(void *c, const double *x, double p,
+                                  const double *u, double *out)
+{
+    const toy *t = c;
+    const quad *q = t->par;
+    double uy[N];
+    (void)x, (void)p;
+    n_hess_dir_calls++;
+    toy_to_y(t, u, uy);
+    memset(out, 0, N * N * sizeof *out);
+    for (size_t i = 0; i < N; i++)
+        out[i + i * N] = q->kap[i] * uy[i];
+    toy_mat_to_x(t, out);
+    return LL_OK;
+}
+
+static ll_status counted_d3(void *c, const double *x, double p,
+                            const double *a, const double *b, double *out)
+{
+    n_d3_calls++;
+    return toy_op_d3(c, x, p, a, b, out);
+}
+
+/* The one-call path (hess_dir, two gemms) and the per-column d3 fallback
+ * compute the same 3 x 3 matrix Q^T (dH/dp) Q by sums in a different order:
+ * they agree to rounding of O(1) entries (1e-13), and both match the closed
+ * form sig_i + kap_i g_i / a (1e-12, as above). */
+static void hess_dir_path_should_give_the_fallback_speeds(void **state)
+{
+    (void)state;
+    const double sig[3] = {-0.7, 0.2, 0.9}, a = 0.5;
+    quad q = quad_make(a, sig, 1);
+    toy t = quad_toy(&q);
+    ll_problem pb = toy_problem(&t);
+    assert_null(pb.hess_dir); /* the toy's default: the fallback */
+    pb.d3 = counted_d3;
+    double x0[N] = {0};
+    ll_softening s_fb, s_hd;
+    n_d3_calls = n_hess_dir_calls = 0;
+    assert_int_equal(ll_bif_softening(&pb, x0, 0.0, 1e-8, &s_fb, NULL), LL_OK);
+    assert_int_equal(n_d3_calls, 3); /* one per cluster vector */
+    pb.hess_dir = quad_op_hess_dir;
+    n_d3_calls = n_hess_dir_calls = 0;
+    assert_int_equal(ll_bif_softening(&pb, x0, 0.0, 1e-8, &s_hd, NULL), LL_OK);
+    assert_int_equal(n_hess_dir_calls, 1);
+    assert_int_equal(n_d3_calls, 0);
+    assert_int_equal(s_hd.multiplicity, s_fb.multiplicity);
+    const double want[3] = {sig[1] + q.kap[1] * q.g[1] / a,
+                            sig[0] + q.kap[0] * q.g[0] / a,
+                            sig[2] + q.kap[2] * q.g[2] / a};
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(fabs(s_hd.speeds[i] - s_fb.speeds[i]) < 1e-13);
+        assert_true(fabs(s_hd.speeds[i] - want[i]) < 1e-12);
+    }
+    assert_true(s_hd.rate == s_hd.speeds[0]);
+    ll_softening_free(&s_fb);
+    ll_softening_free(&s_hd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +328,7 @@ int main(void)
         cmocka_unit_test(prediction_should_be_infinite_when_nothing_softens),
         cmocka_unit_test(cluster_should_follow_cluster_tol),
         cmocka_unit_test(softening_should_refuse_forcing_along_a_kernel),
+        cmocka_unit_test(hess_dir_path_should_give_the_fallback_speeds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

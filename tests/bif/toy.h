@@ -174,7 +174,8 @@ static inline ll_problem toy_problem(toy *t)
 {
     ll_problem pb = {t->n,         t,           toy_op_loss,
                      toy_op_grad,  toy_op_hess, toy_op_grad_p,
-                     toy_op_hess_p, toy_op_d3,  toy_op_d4};
+                     toy_op_hess_p, toy_op_d3,  toy_op_d4,
+                     NULL /* hess_dir: tests opt in */};
     return pb;
 }
 

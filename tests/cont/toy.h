@@ -232,7 +232,8 @@ static inline void toy_init(toy *t, size_t n, int m)
 static inline ll_problem toy_problem(toy *t)
 {
     ll_problem pb = {t->n,       t,          toy_loss, toy_grad, toy_hess,
-                     toy_grad_p, toy_hess_p, toy_d3,   toy_d4};
+                     toy_grad_p, toy_hess_p, toy_d3,   toy_d4,
+                     NULL /* hess_dir */};
     return pb;
 }
 
