@@ -18,7 +18,9 @@
  * Each is located by bracketing + secant on the crossing eigenvalue along the
  * arc, then Newton on the augmented system {F = 0, arc constraint,
  * mu(X(s)) = 0} with the exact derivative d mu/ds = D^3L[phi, phi, t_x] +
- * t_p phi^T H_p phi, to |dp| <= locate_tol.
+ * t_p phi^T H_p phi, to |dp| <= locate_tol. A located fold is then refined
+ * by Newton on the Moore-Spence system {F = 0, H phi = 0, phi^T phi = 1} in
+ * (x, phi, p) when the problem provides hess_dir (event.refine_dp).
  */
 #ifndef LOSSLAB_CONT_H
 #define LOSSLAB_CONT_H
@@ -58,6 +60,12 @@ typedef struct ll_event {
     double tp;           /* p-component of the unit tangent at p* */
     double loss, grad_norm;
     double locate_dp;    /* final |dp| between the last two iterates */
+    /* Folds, when the problem has hess_dir: |dp| moved by the Newton
+     * refinement on the Moore-Spence system {F = 0, H phi = 0,
+     * phi^T phi = 1} in (x, phi, p) from the bracketed point (x, phi, p are
+     * then the refined ones). NaN if not run or not converged (the
+     * bracketed result is kept and reason says why). */
+    double refine_dp;
     ll_lscoef coef;      /* Lyapunov-Schmidt coefficients (if computed) */
     ll_status status;    /* LL_OK, or why location / coefficients failed */
     char reason[128];    /* empty, or what went wrong */

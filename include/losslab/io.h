@@ -73,7 +73,7 @@ typedef struct ll_trace_report {
  *                   kernel_ratio, dmu1_dlambda, dmu1_ds, tp, g_p, g_aa,
  *                   g_ap, g_aaa, g_aaa_bare, ratio_aa_aaa, normal_form,
  *                   criticality, branch_slope, branch_quad, loss,
- *                   grad_norm, locate_dp, status, reason } ]
+ *                   grad_norm, locate_dp, refine_dp, status, reason } ]
  *   branch        { lambda [], s [], tp [], mu [[n_eigs] ...], index [],
  *                   loss [], grad_norm [] }
  *   stats         { steps, newton_iters, steps_rejected, gscale,

@@ -94,9 +94,30 @@ ll_status ll_cont_locate(ll_cont_ws *ws, const ll_cont_point *A,
                          const ll_cont_point *B, int k, ll_event *ev);
 /* Fill the descriptive fields of ev at X (p*, x*, phi, mu1, mu2, tangent,
  * dmu1_ds, loss, s, coefficients); A (the last accepted point before it)
- * orients the tangent and gives the arclength. */
+ * orients the tangent and gives the arclength. With refine != 0, a fold
+ * (ev->type) on a problem with hess_dir is first refined on the
+ * Moore-Spence system (ll_cont_fold_refine) and described at the refined
+ * point; if that fails, X is kept and ev->reason says why. */
 ll_status ll_cont_event_fill(ll_cont_ws *ws, const ll_cont_point *A,
-                             const double *X, int k, ll_event *ev);
+                             const double *X, int k, ll_event *ev, int refine);
+
+/* Diagnostics of one fold refinement. */
+#define LL_CONT_FOLD_HIST 16
+typedef struct ll_cont_fold_info {
+    int its;                     /* Newton iterations done */
+    double res[LL_CONT_FOLD_HIST]; /* ||G|| before iteration 0, 1, ... */
+    double fnorm, hphi_norm;     /* ||F||, ||H phi|| at the last iterate */
+    double dp;                   /* |p_refined - p_start|, NaN on failure */
+} ll_cont_fold_info;
+
+/* Newton on the Moore-Spence system {F = 0, H phi = 0, phi^T phi = 1} in
+ * (x, phi, p) (fold.c) from X = (x, p) (m) and phi (n, any length); needs
+ * pb->hess_dir. On success X and phi are replaced by the refined point and
+ * unit kernel vector; on failure they are left alone and the status says
+ * why (LL_ERR_NOCONV, LL_ERR_SINGULAR, a callback's error, LL_ERR_NOMEM).
+ * info may be NULL. */
+ll_status ll_cont_fold_refine(ll_cont_ws *ws, double *X, double *phi,
+                              ll_cont_fold_info *info);
 
 /* D^3L[phi, phi, v_x] + v_p phi^T H_p phi at X: the derivative of the
  * simple eigenvalue with unit eigenvector phi along v (d3: n scratch). */

@@ -77,7 +77,7 @@ static ll_status describe_at(ll_cont_ws *ws, const ll_cont_point *A,
                              const ll_cont_point *B, int k, ll_event *ev,
                              ll_status why, const char *reason)
 {
-    ll_status st = ll_cont_event_fill(ws, A, B->X, k, ev);
+    ll_status st = ll_cont_event_fill(ws, A, B->X, k, ev, 0);
     ev->locate_dp = fabs(B->X[ws->n] - A->X[ws->n]);
     if (why != LL_OK || ev->status == LL_OK) {
         ev->status = why;

@@ -4,7 +4,9 @@
  * tangent and t_p, d mu1/ds along it (exact, Hellmann-Feynman:
  * D^3L[phi, phi, t_x] + t_p phi^T H_p phi), d mu1/dp = (d mu1/ds) / t_p
  * (NaN at a fold, where t_p = 0), loss, ||F||, and the Lyapunov-Schmidt
- * coefficients (bif.h) if asked for.
+ * coefficients (bif.h) if asked for. A located fold is first refined on the
+ * Moore-Spence system (fold.c) when the problem provides hess_dir, and
+ * described at the refined point.
  *
  * At a simple branch point the bordered Jacobian [[H, F_p], [t^T]] is
  * singular (ker [H F_p] is two-dimensional), so a located branch point has
@@ -143,23 +145,58 @@ static ll_status fill_coefs(ll_cont_ws *ws, const double *X, ll_event *ev)
     return st == LL_ERR_NOMEM ? st : LL_OK;
 }
 
+/* Moore-Spence refinement of a fold (fold.c) from Xr (m, overwritten on
+ * success), starting from the eigenvector of the crossing eigenvalue; the
+ * refined kernel vector goes into phir and *done = 1. A failure keeps Xr and
+ * goes into ev->reason; only LL_ERR_NOMEM is returned. */
+static ll_status refine_fold(ll_cont_ws *ws, int k, double *Xr, double *phir,
+                             ll_event *ev, int *done)
+{
+    double mu, mu2;
+    ll_cont_fold_info info;
+    *done = 0;
+    ll_status st = ll_cont_eval_HFp(ws, Xr);
+    if (st == LL_OK)
+        st = ll_cont_crossing_eig(ws, k, &mu, &mu2, phir);
+    if (st == LL_OK)
+        st = ll_cont_fold_refine(ws, Xr, phir, &info);
+    if (st == LL_OK) {
+        ev->refine_dp = info.dp;
+        *done = 1;
+        return LL_OK;
+    }
+    if (st == LL_ERR_NOMEM)
+        return st;
+    snprintf(ev->reason, sizeof ev->reason, "bracketed fold kept: %.100s",
+             ws->eb ? ws->eb->msg : ll_status_str(st));
+    return LL_OK;
+}
+
 ll_status ll_cont_event_fill(ll_cont_ws *ws, const ll_cont_point *A,
-                             const double *X, int k, ll_event *ev)
+                             const double *X0, int k, ll_event *ev, int refine)
 {
     size_t n = ws->n, m = ws->m;
-    double *t = malloc((4 * m + 2 * n) * sizeof *t), chord = 0.0;
+    double *t = malloc((5 * m + 3 * n) * sizeof *t), chord = 0.0;
     if (!t)
         return ll_err(ws->eb, LL_ERR_NOMEM, "cont: out of memory at an event");
-    double *d3 = t + m, *buf = d3 + n;
+    double *d3 = t + m, *buf = d3 + n, *X = buf + 3 * m + n, *phir = X + m;
+    int refined = 0;
+    ll_status st = LL_OK;
+    memcpy(X, X0, m * sizeof *X);
+    if (refine && ev->type == LL_EVENT_FOLD && ws->pb->hess_dir)
+        st = refine_fold(ws, k, X, phir, ev, &refined);
     memcpy(ev->x, X, n * sizeof *ev->x);
     ev->p = X[n];
     for (size_t i = 0; i < m; i++)
         chord += (X[i] - A->X[i]) * (X[i] - A->X[i]);
     ev->s = A->s + sqrt(chord);
-    ll_status st = ll_cont_eval_HFp(ws, X);
+    if (st == LL_OK)
+        st = ll_cont_eval_HFp(ws, X);
     if (st == LL_OK)
         st = ll_cont_crossing_eig(ws, k, &ev->mu1, &ev->mu2, ev->phi);
     if (st == LL_OK) {
+        if (refined) /* the refined kernel, H phi = 0 to the tolerance */
+            memcpy(ev->phi, phir, n * sizeof *ev->phi);
         ll_bif_normalise_kernel(n, ev->phi);
         st = event_tangent(ws, A, X, k, ev, t, d3, buf);
         ev->tp = t[n];
@@ -169,8 +206,8 @@ ll_status ll_cont_event_fill(ll_cont_ws *ws, const ll_cont_point *A,
         st = ll_cont_eval_F(ws, X, &ev->grad_norm);
     if (st == LL_OK && (st = ws->pb->loss(ws->pb->ctx, X, X[n], &ev->loss)))
         st = ll_err(ws->eb, st, "cont: loss callback failed at p = %g", X[n]);
-    free(t);
     if (st == LL_OK && ws->o->compute_coefs)
         st = fill_coefs(ws, X, ev);
+    free(t);
     return st;
 }

@@ -163,7 +163,8 @@ ll_status ll_cont_locate(ll_cont_ws *ws, const ll_cont_point *A,
         failed = *ws->eb;
     /* On failure describe the event at the best iterate (or at B). */
     ll_status fst = ll_cont_event_fill(ws, A, st == LL_OK || st == LL_ERR_LOCATE
-                                                  ? b.Xc : B->X, k, ev);
+                                                  ? b.Xc : B->X, k, ev,
+                                       st == LL_OK);
     ev->locate_dp = dp, ev->kernel_ratio = kr;
     free(block);
     if (st != LL_OK) {

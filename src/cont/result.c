@@ -118,7 +118,7 @@ ll_event *ll_cont_event_push(ll_cont_result *res, size_t n)
     }
     ev->p = ev->s = ev->mu1 = ev->mu2 = ev->kernel_ratio = NAN;
     ev->dmu1_ds = ev->dmu1_dp = ev->tp = ev->loss = ev->grad_norm = NAN;
-    ev->locate_dp = NAN;
+    ev->locate_dp = ev->refine_dp = NAN;
     ev->coef.g_p = ev->coef.g_aa = ev->coef.g_ap = NAN;
     ev->coef.g_aaa = ev->coef.g_aaa_bare = ev->coef.ratio_aa_aaa = NAN;
     ev->coef.branch_slope = ev->coef.branch_quad = NAN;

@@ -207,6 +207,7 @@ static cJSON *json_event(const ll_event *ev, int have_coefs)
     add_num(e, "loss", ev->loss);
     add_num(e, "grad_norm", ev->grad_norm);
     add_num(e, "locate_dp", ev->locate_dp);
+    add_num(e, "refine_dp", ev->refine_dp);
     cJSON_AddStringToObject(e, "status", ll_status_name(ev->status));
     cJSON_AddStringToObject(e, "reason", ev->reason);
     return e;

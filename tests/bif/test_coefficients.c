@@ -16,96 +16,9 @@
 #include <math.h>
 
 #include "losslab/bif.h"
-#include "toy.h"
+#include "poly_toy.h"
 
-#define N 5
-
-typedef struct poly {
-    double k3, k4, m2, f0, f1, c, pstar, lam[N];
-} poly;
-
-static double poly_loss(const toy *t, const double *y, double p)
-{
-    const poly *q = t->par;
-    double mu = p - q->pstar, y0 = y[0], L;
-    L = q->k3 * y0 * y0 * y0 / 3 + q->k4 * y0 * y0 * y0 * y0 / 4 -
-        q->m2 * mu * y0 * y0 / 2 + q->f0 * mu * y0 + y[1] * y[1] / 2 -
-        q->f1 * mu * y[1] + q->c * y0 * y0 * y[1];
-    for (size_t i = 2; i < N; i++)
-        L += q->lam[i] * y[i] * y[i] / 2;
-    return L;
-}
-
-static void poly_grad(const toy *t, const double *y, double p, double *g)
-{
-    const poly *q = t->par;
-    double mu = p - q->pstar, y0 = y[0];
-    g[0] = q->k3 * y0 * y0 + q->k4 * y0 * y0 * y0 - q->m2 * mu * y0 + q->f0 * mu +
-           2 * q->c * y0 * y[1];
-    g[1] = y[1] - q->f1 * mu + q->c * y0 * y0;
-    for (size_t i = 2; i < N; i++)
-        g[i] = q->lam[i] * y[i];
-}
-
-static void poly_hess(const toy *t, const double *y, double p, double *H)
-{
-    const poly *q = t->par;
-    double mu = p - q->pstar, y0 = y[0];
-    memset(H, 0, N * N * sizeof *H);
-    H[0] = 2 * q->k3 * y0 + 3 * q->k4 * y0 * y0 - q->m2 * mu + 2 * q->c * y[1];
-    H[1] = H[N] = 2 * q->c * y0;
-    H[1 + N] = 1.0;
-    for (size_t i = 2; i < N; i++)
-        H[i + i * N] = q->lam[i];
-}
-
-static void poly_grad_p(const toy *t, const double *y, double p, double *g)
-{
-    const poly *q = t->par;
-    memset(g, 0, N * sizeof *g);
-    g[0] = -q->m2 * y[0] + q->f0;
-    g[1] = -q->f1;
-}
-
-static void poly_hess_p(const toy *t, const double *y, double p, double *H)
-{
-    const poly *q = t->par;
-    memset(H, 0, N * N * sizeof *H);
-    H[0] = -q->m2;
-}
-
-/* Nonzero third derivatives: d000 = 2 k3 + 6 k4 y0, d001 (all orders) = 2c. */
-static void poly_d3(const toy *t, const double *y, double p, const double *a,
-                    const double *b, double *out)
-{
-    const poly *q = t->par;
-    double d000 = 2 * q->k3 + 6 * q->k4 * y[0], d001 = 2 * q->c;
-    memset(out, 0, N * sizeof *out);
-    out[0] = d000 * a[0] * b[0] + d001 * (a[0] * b[1] + a[1] * b[0]);
-    out[1] = d001 * a[0] * b[0];
-}
-
-static double poly_d4(const toy *t, const double *y, double p, const double *a)
-{
-    const poly *q = t->par;
-    return 6 * q->k4 * a[0] * a[0] * a[0] * a[0];
-}
-
-static toy poly_toy(const poly *q)
-{
-    toy t = {.n = N, .par = q, .loss = poly_loss, .grad = poly_grad,
-             .hess = poly_hess, .grad_p = poly_grad_p, .hess_p = poly_hess_p,
-             .d3 = poly_d3, .d4 = poly_d4};
-    toy_rotation(&t, 0x5eedb1full);
-    return t;
-}
-
-static poly poly_base(void)
-{
-    poly q = {0};
-    q.lam[2] = 2.0, q.lam[3] = 3.5, q.lam[4] = 5.0;
-    return q;
-}
+#define N POLY_N
 
 /* The critical point x* = 0 and phi = -2 R e0 (the wrong sign and length on
  * purpose: the library normalises). Returns s with phi_out = s R e0. */
