@@ -33,27 +33,46 @@ static void describe(const cli_option *o, char *buf, size_t n)
     int integer = o->kind != CLI_DOUBLE;
     const char *what = integer ? "an integer" : "a number";
     if (o->kind == CLI_U64)
-        snprintf(buf, n, "a non-negative integer");
+        snprintf(buf, n, "a non-negative integer (at most %llu)",
+                 (unsigned long long)UINT64_MAX);
     else if (isinf(o->hi))
         snprintf(buf, n, "%s %s %g", what, o->lo_open ? ">" : ">=", o->lo);
+    else if (integer) /* every digit: 16777216, not 1.67772e+07 */
+        snprintf(buf, n, "%s in [%.0f, %.0f]", what, o->lo, o->hi);
     else
         snprintf(buf, n, "%s in %c%g, %g]", what, o->lo_open ? '(' : '[',
                  o->lo, o->hi);
 }
 
-static int parse_integer(const cli_option *o, const char *s, long long *out)
+/* strtoll/strtoull/strtod skip leading white space and accept a '+' (and
+ * strtoull even a '-', negating the value): a value must start with a digit,
+ * or with '-' where negative values exist, so that ' 5', '+5' and '-1' for a
+ * seed are refused rather than silently read. */
+static int starts_like_number(const char *s, int allow_minus)
+{
+    if (*s == '-' && allow_minus)
+        s++;
+    return (*s >= '0' && *s <= '9') || (*s == '.' && s[1] >= '0' && s[1] <= '9');
+}
+
+static int parse_integer(const cli_option *o, const char *s, long long *out,
+                         uint64_t *uout)
 {
     char *end;
-    if (!*s || (o->kind == CLI_U64 && *s == '-'))
+    if (!starts_like_number(s, o->kind != CLI_U64))
         return -1;
     errno = 0;
-    if (o->kind == CLI_U64) {
+    if (o->kind == CLI_U64) { /* the full range [0, 2^64 - 1] */
         unsigned long long u = strtoull(s, &end, 10);
-        *out = (long long)u;
-        return (errno || *end || u > (unsigned long long)INT64_MAX) ? -1 : 0;
+        *uout = (uint64_t)u;
+        return *end ? -1 : errno == ERANGE ? -2 : errno ? -1 : 0;
     }
     long long v = strtoll(s, &end, 10);
-    if (errno || *end || (double)v < o->lo || (double)v > o->hi)
+    if (*end)
+        return -1;
+    if (errno == ERANGE || (double)v < o->lo || (double)v > o->hi)
+        return -2; /* a number, but outside the range */
+    if (errno)
         return -1;
     *out = v;
     return 0;
@@ -62,9 +81,11 @@ static int parse_integer(const cli_option *o, const char *s, long long *out)
 static int parse_double(const cli_option *o, const char *s, double *out)
 {
     char *end;
+    if (!starts_like_number(s, 1))
+        return -1;
     errno = 0;
     double v = strtod(s, &end);
-    if (!*s || errno || *end || !isfinite(v) || v > o->hi ||
+    if (errno || *end || !isfinite(v) || v > o->hi ||
         (o->lo_open ? v <= o->lo : v < o->lo))
         return -1;
     *out = v;
@@ -76,6 +97,7 @@ static int set_value(const char *cmd, const cli_option *o, const char *val,
 {
     char *field = (char *)dst + o->offset;
     long long iv = 0;
+    uint64_t uv = 0;
     double dv = 0;
     int bad = 0;
     switch (o->kind) {
@@ -88,20 +110,20 @@ static int set_value(const char *cmd, const cli_option *o, const char *val,
             *(double *)field = dv;
         break;
     default:
-        bad = parse_integer(o, val, &iv);
+        bad = parse_integer(o, val, &iv, &uv);
         if (!bad && o->kind == CLI_SIZE)
             *(size_t *)field = (size_t)iv;
         else if (!bad && o->kind == CLI_INT)
             *(int *)field = (int)iv;
         else if (!bad)
-            *(uint64_t *)field = (uint64_t)iv;
+            *(uint64_t *)field = uv;
         break;
     }
     if (bad) {
         char what[64];
         describe(o, what, sizeof what);
-        return cli_usage_error(cmd, "%s: expected %s, got '%s'", o->name, what,
-                               val);
+        return cli_usage_error(cmd, "%s: expected %s, got '%s'%s", o->name,
+                               what, val, bad == -2 ? " (out of range)" : "");
     }
     return CLI_EXIT_OK;
 }

@@ -10,6 +10,10 @@
  * process exit code (0 ok, 1 failure, 2 usage error). */
 int cli_cmd_trace(int argc, char **argv);
 int cli_cmd_gen(int argc, char **argv);
+int cli_cmd_toy(int argc, char **argv);
+int cli_cmd_coeffs(int argc, char **argv);
+int cli_cmd_widths(int argc, char **argv);
+int cli_cmd_phase(int argc, char **argv);
 
 /* The human summary of a trace (problem, softening and prediction, first
  * event, how the run ended, where results went). out_dir / json may be

@@ -10,67 +10,8 @@
 
 #include "args.h"
 #include "cli.h"
+#include "trace_args.h"
 #include "losslab/losslab.h"
-
-typedef struct trace_args {
-    const char *data, *target, *out, *json, *act, *v;
-    int target_col;
-    size_t dim, samples, width, max_steps;
-    uint64_t seed;
-    double noise, alpha, lambda_max, ds;
-    int eigs, train_v, bias, quiet, no_coefs, no_locate, z2;
-} trace_args;
-
-#define TA(f) offsetof(trace_args, f)
-#define INF HUGE_VAL
-static const cli_option trace_options[] = {
-    {"--data", "FILE", CLI_STR, TA(data), 0, 0, 0, "the built-in generator",
-     "inputs and target: CSV (optional header) or .npy float64"},
-    {"--target", "FILE", CLI_STR, TA(target), 0, 0, 0, "none",
-     "targets as a 1-D .npy (then --data holds only the inputs)"},
-    {"--target-col", "K", CLI_INT, TA(target_col), -1, 1e6, 0, "last",
-     "0-based column of the target in --data (-1: the last)"},
-    {"--dim", "D", CLI_SIZE, TA(dim), 1, INF, 0, NULL,
-     "generator: input dimension d"},
-    {"--samples", "N", CLI_SIZE, TA(samples), 1, INF, 0, NULL,
-     "generator: number of samples"},
-    {"--seed", "S", CLI_U64, TA(seed), 0, INF, 0, NULL,
-     "generator: random seed (GSL mt19937)"},
-    {"--noise", "E", CLI_DOUBLE, TA(noise), 0, INF, 0, NULL,
-     "generator: standard deviation of the target noise"},
-    {"--width", "M", CLI_SIZE, TA(width), 1, INF, 0, NULL,
-     "hidden units m"},
-    {"--alpha", "A", CLI_DOUBLE, TA(alpha), 0, INF, 0, NULL,
-     "Tikhonov weight on W: L = MSE/2 + alpha/2 ||W||^2"},
-    {"--act", "NAME", CLI_STR, TA(act), 0, 0, 0, NULL,
-     "activation sigma (see the list below)"},
-    {"--v", "SPEC", CLI_STR, TA(v), 0, 0, 0, NULL,
-     "output weights: linspace:A:B, ones, or m comma-separated numbers"},
-    {"--train-v", NULL, CLI_FLAG, TA(train_v), 0, 0, 0, "fixed v",
-     "train the output weights v too"},
-    {"--bias", NULL, CLI_FLAG, TA(bias), 0, 0, 0, "none",
-     "hidden biases b_j (trained, unregularised)"},
-    {"--lambda-max", "L", CLI_DOUBLE, TA(lambda_max), 0, 100, 1, NULL,
-     "stop when lambda leaves [0, L]"},
-    {"--ds", "H", CLI_DOUBLE, TA(ds), 0, 1, 1, NULL,
-     "initial arclength step"},
-    {"--max-steps", "K", CLI_SIZE, TA(max_steps), 1, INF, 0, NULL,
-     "continuation step budget"},
-    {"--eigs", "K", CLI_INT, TA(eigs), 1, 64, 0, NULL,
-     "smallest Hessian eigenvalues recorded per point"},
-    {"--no-coefs", NULL, CLI_FLAG, TA(no_coefs), 0, 0, 0, NULL,
-     "skip the Lyapunov-Schmidt coefficients at events"},
-    {"--no-locate", NULL, CLI_FLAG, TA(no_locate), 0, 0, 0, NULL,
-     "detect events but do not locate them (implies --no-coefs)"},
-    {"--z2", NULL, CLI_FLAG, TA(z2), 0, 0, 0, NULL,
-     "declare a Z2 symmetry (g_aa = 0): branch points are pitchforks"},
-    {"--out", "DIR", CLI_STR, TA(out), 0, 0, 0, "none",
-     "write trace.json, branch.csv, eigenvalues.png/.svg into DIR"},
-    {"--json", "FILE", CLI_STR, TA(json), 0, 0, 0, "none",
-     "write the results as JSON to FILE (atomically)"},
-    {"--quiet", NULL, CLI_FLAG, TA(quiet), 0, 0, 0, NULL,
-     "no progress line and no summary"},
-    {NULL, NULL, CLI_FLAG, 0, 0, 0, 0, NULL, NULL}};
 
 static trace_args trace_args_default(void)
 {
@@ -105,7 +46,7 @@ static void trace_help(void)
            "Morse index,\nthe smallest Hessian eigenvalues, the softening "
            "rate lambda_1'(0) and every\nfold or branch point located, with "
            "its Lyapunov-Schmidt coefficients.\n\nOptions:\n");
-    cli_print_options(trace_options, &d);
+    cli_print_options(cli_trace_options, &d);
     printf("  %-20s %s\n\nActivations:\n", "--help", "print this help");
     for (int i = 0; ll_act_at(i); i++)
         printf("  %-12s %s\n", ll_act_at(i)->name, ll_act_at(i)->description);
@@ -116,70 +57,6 @@ static void trace_help(void)
            "  losslab trace --data X.npy --target y.npy --v ones --alpha 1e-3\n"
            "\nExit status: 0 success, 1 the run or a file failed, 2 bad "
            "usage.\n");
-}
-
-/* linspace:A:B (numpy's: A for m = 1), ones, or a list of exactly m. */
-static int parse_v(const char *spec, size_t m, double *v)
-{
-    char *end;
-    if (strcmp(spec, "ones") == 0) {
-        for (size_t j = 0; j < m; j++)
-            v[j] = 1.0;
-        return CLI_EXIT_OK;
-    }
-    if (strncmp(spec, "linspace:", 9) == 0) {
-        double a = strtod(spec + 9, &end), b;
-        if (end == spec + 9 || *end != ':' || !isfinite(a))
-            return cli_usage_error("trace", "--v: expected linspace:A:B, got '%s'", spec);
-        const char *bs = end + 1;
-        b = strtod(bs, &end);
-        if (end == bs || *end || !isfinite(b))
-            return cli_usage_error("trace", "--v: expected linspace:A:B, got '%s'", spec);
-        for (size_t j = 0; j < m; j++)
-            v[j] = m == 1 ? a : a + (b - a) * (double)j / (double)(m - 1);
-        return CLI_EXIT_OK;
-    }
-    size_t k = 0;
-    for (const char *p = spec;; k++) {
-        double x = strtod(p, &end);
-        if (end == p || !isfinite(x) || (*end && *end != ','))
-            return cli_usage_error("trace", "--v: expected linspace:A:B, ones "
-                                   "or a comma list of numbers, got '%s'", spec);
-        if (k < m)
-            v[k] = x;
-        if (!*end)
-            break;
-        p = end + 1;
-    }
-    if (k + 1 != m)
-        return cli_usage_error("trace", "--v: %zu values given, --width is %zu",
-                               k + 1, m);
-    return CLI_EXIT_OK;
-}
-
-static int check_combinations(const trace_args *a, int argc, char **argv)
-{
-    static const char *gen_only[] = {"--dim", "--samples", "--seed", "--noise"};
-    if (a->target && !a->data)
-        return cli_usage_error("trace", "--target needs --data (the inputs)");
-    for (int i = 2; a->data && i < argc; i++)
-        for (size_t g = 0; g < 4; g++)
-            if (strncmp(argv[i], gen_only[g], strlen(gen_only[g])) == 0 &&
-                (argv[i][strlen(gen_only[g])] == '\0' ||
-                 argv[i][strlen(gen_only[g])] == '='))
-                return cli_usage_error("trace", "%s sets up the generator and "
-                                       "cannot be combined with --data",
-                                       gen_only[g]);
-    if (!ll_act_find(a->act)) {
-        char list[256] = "";
-        for (int i = 0; ll_act_at(i); i++) {
-            strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
-            strncat(list, ll_act_at(i)->name, sizeof list - strlen(list) - 1);
-        }
-        return cli_usage_error("trace", "--act: unknown activation '%s' "
-                               "(valid: %s)", a->act, list);
-    }
-    return CLI_EXIT_OK;
 }
 
 static int progress_line(void *user, const ll_cont_progress *pr)
@@ -237,17 +114,53 @@ static int check_outputs(const trace_args *a)
     return CLI_EXIT_OK;
 }
 
-static int write_results(const trace_args *a, const ll_trace_report *rep)
+/* A failed run (ok == 0) writes only the JSON (DIR/trace.json and/or
+ * --json), whose status and reason say how it failed and whose numbers not
+ * computed are null: branch.csv and the figure carry no status and would
+ * look like a result. */
+static int write_results(const trace_args *a, const ll_trace_report *rep,
+                         int ok)
 {
     ll_errbuf eb = {{0}};
-    if (a->out && ll_io_write_trace_dir(a->out, rep, &eb) != LL_OK)
+    if (a->out && ok && ll_io_write_trace_dir(a->out, rep, &eb) != LL_OK)
         return cli_fail("trace", eb.msg);
+    if (a->out && !ok) {
+        size_t n = strlen(a->out) + sizeof "/trace.json";
+        char *path = malloc(n);
+        if (!path)
+            return cli_fail("trace", "out of memory");
+        snprintf(path, n, "%s/trace.json", a->out);
+        ll_status st = ll_io_write_trace_json(path, rep, &eb);
+        free(path);
+        if (st != LL_OK)
+            return cli_fail("trace", eb.msg);
+    }
     if (a->json && ll_io_write_trace_json(a->json, rep, &eb) != LL_OK)
         return cli_fail("trace", eb.msg);
     return CLI_EXIT_OK;
 }
 
-/* Load, run, write, summarise; the options are valid here. */
+/* Events whose location or description failed: each named on stderr;
+ * returns how many. Their numbers are null in the JSON. */
+static size_t report_failed_events(const ll_trace_result *res)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < res->cont.n_events; i++) {
+        const ll_event *e = &res->cont.events[i];
+        if (e->status >= 0)
+            continue;
+        bad++;
+        fprintf(stderr, "losslab trace: event %zu (%s near lambda = %.6g) "
+                "%s: %s\n", i + 1, ll_event_type_str(e->type), e->p,
+                e->located ? "was located but not described"
+                           : "could not be located",
+                e->reason[0] ? e->reason : ll_status_str(e->status));
+    }
+    return bad;
+}
+
+/* Load, run, write, summarise; the options are valid here. Exit 1 if the
+ * run failed (the JSON records status and reason) or an event failed. */
 static int trace_execute(const trace_args *a, const double *v, char *cmdline)
 {
     ll_errbuf eb = {{0}};
@@ -264,10 +177,19 @@ static int trace_execute(const trace_args *a, const double *v, char *cmdline)
         fputc('\n', stderr);
     ll_data_free(&D);
     ll_trace_report rep = {&o, &src, cmdline, &res};
-    int rc = res.nparams > 0 ? write_results(a, &rep) : CLI_EXIT_OK;
+    int ok = st >= 0, rc = CLI_EXIT_OK;
+    if (res.nparams > 0) /* else nothing was set up: nothing to record */
+        rc = write_results(a, &rep, ok);
     if (!a->quiet && res.nparams > 0)
-        cli_print_trace_summary(stdout, &rep, a->out, a->json);
-    if (st < 0)
+        cli_print_trace_summary(stdout, &rep, ok ? a->out : NULL,
+                                rc == CLI_EXIT_OK ? a->json : NULL);
+    if (!a->quiet && !ok && a->out && rc == CLI_EXIT_OK && res.nparams > 0)
+        printf("wrote %s/trace.json only (the run failed)\n", a->out);
+    if (report_failed_events(&res) > 0 && ok)
+        rc = cli_fail("trace", "some events could not be located or "
+                      "described (see above); their numbers are null in the "
+                      "JSON");
+    if (!ok)
         rc = cli_fail("trace", res.reason[0] ? res.reason : eb.msg);
     ll_trace_result_free(&res);
     return rc;
@@ -276,21 +198,15 @@ static int trace_execute(const trace_args *a, const double *v, char *cmdline)
 int cli_cmd_trace(int argc, char **argv)
 {
     trace_args a = trace_args_default();
-    int help, rc = cli_parse("trace", argc, argv, 2, trace_options, &a, &help);
+    double *v = NULL;
+    int help, rc = cli_trace_parse(argc, argv, &a, &v, &help);
     if (rc != CLI_EXIT_OK)
         return rc;
     if (help) {
         trace_help();
         return CLI_EXIT_OK;
     }
-    if ((rc = check_combinations(&a, argc, argv)) != CLI_EXIT_OK)
-        return rc;
-    double *v = malloc(a.width * sizeof *v);
-    if (!v)
-        return cli_fail("trace", "out of memory");
-    rc = parse_v(a.v, a.width, v);
-    if (rc == CLI_EXIT_OK)
-        rc = check_outputs(&a);
+    rc = check_outputs(&a);
     if (rc == CLI_EXIT_OK) {
         char *cmdline = cli_join_argv(argc, argv);
         rc = trace_execute(&a, v, cmdline);

@@ -27,6 +27,13 @@ static const cli_command commands[] = {
               "events", cli_cmd_trace},
     {"gen", "write the built-in generated data set to CSV or .npy",
      cli_cmd_gen},
+    {"widths", "the width sweep: lambda_1'(0), first events and the K/m fit",
+     cli_cmd_widths},
+    {"phase", "the phase diagram of the toy model v = (1, a)", cli_cmd_phase},
+    {"toy", "the symmetric toy: transverse eigenvalue, line restrictions, "
+            "contours", cli_cmd_toy},
+    {"coeffs", "every coefficient at the first event: exact, finite "
+               "differences, paper", cli_cmd_coeffs},
     {NULL, NULL, NULL}};
 
 static void main_help(FILE *fp)

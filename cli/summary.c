@@ -30,6 +30,10 @@ static void print_softening(FILE *fp, const ll_trace_result *r)
                 r->soft.mu0, r->soft.multiplicity);
     else
         fprintf(fp, "softening: failed (%s)\n", r->soft_reason);
+    if (!isfinite(r->lambda1_prime0)) { /* never print a rate not computed */
+        fprintf(fp, "lambda1'(0): not computed, no prediction\n");
+        return;
+    }
     fprintf(fp, "lambda1'(0) = %.6g", r->lambda1_prime0);
     if (r->has_closed_form && r->closed_form_status == LL_OK)
         fprintf(fp, " (closed form %.6g; paper eq. 22, not the rate: %.6g)",
@@ -37,12 +41,23 @@ static void print_softening(FILE *fp, const ll_trace_result *r)
     if (isfinite(r->lambda_star_predicted))
         fprintf(fp, "\npredicted lambda* = alpha/|lambda1'(0)| = %.6g\n",
                 r->lambda_star_predicted);
+    else if (r->soft_status == LL_OK && r->soft.rate == 0.0)
+        fprintf(fp, "\npredicted lambda*: none (|lambda1'(0)| is below the "
+                "rounding level %.2g: no softening detected)\n",
+                r->soft.rate_noise);
     else
         fprintf(fp, "\npredicted lambda*: none (lambda1'(0) >= 0)\n");
 }
 
 static void print_event(FILE *fp, const ll_event *e, int coefs)
 {
+    if (!e->located) { /* p is only near the event: say so, no coefficients */
+        fprintf(fp, "first event: %s near lambda = %.6g (NOT located: %s), "
+                "index %d -> %d\n", ll_event_type_str(e->type), e->p,
+                e->reason[0] ? e->reason : ll_status_str(e->status),
+                e->index_before, e->index_after);
+        return;
+    }
     fprintf(fp, "first event: %s at lambda = %.10f, index %d -> %d\n",
             ll_event_type_str(e->type), e->p, e->index_before, e->index_after);
     fprintf(fp, "  mu2 = %.4g, kernel ratio |mu1/mu2| = %.3g, ", e->mu2,
@@ -55,7 +70,7 @@ static void print_event(FILE *fp, const ll_event *e, int coefs)
     if (e->status != LL_OK)
         fprintf(fp, "  warning: %s\n", e->reason[0] ? e->reason
                                                    : ll_status_str(e->status));
-    if (!coefs)
+    if (!coefs || e->status != LL_OK)
         return;
     const ll_lscoef *c = &e->coef;
     fprintf(fp, "  g_p = %.6g, g_aa = %.6g, g_ap = %.6g, g_aaa = %.6g "
@@ -77,8 +92,9 @@ static void print_end(FILE *fp, const ll_trace_report *rep)
     if (r->cont.n_events > 1) {
         fprintf(fp, "events: %zu in all:", r->cont.n_events);
         for (size_t i = 0; i < r->cont.n_events && i < 6; i++)
-            fprintf(fp, "%s %s at %.6g", i ? "," : "",
+            fprintf(fp, "%s %s %s %.6g", i ? "," : "",
                     ll_event_type_str(r->cont.events[i].type),
+                    r->cont.events[i].located ? "at" : "near (not located)",
                     r->cont.events[i].p);
         fprintf(fp, "%s\n", r->cont.n_events > 6 ? ", ..." : "");
     }

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages losslab needs, only those that are missing.
-# Usage: scripts/deps.sh [--bench]   (--bench adds the Python baseline's packages)
+# Usage: scripts/deps.sh [--bench]   (--bench adds the Python baselines' packages: numpy, scipy, torch)
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libopenblas-dev liblapacke-dev libgsl-dev
       libcjson-dev libcairo2-dev libcmocka-dev)
 if [[ "${1:-}" == "--bench" ]]; then
-  pkgs+=(python3-numpy python3-scipy)
+  pkgs+=(python3-numpy python3-scipy python3-torch)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

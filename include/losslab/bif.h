@@ -84,7 +84,18 @@ typedef struct ll_softening {
     double mu0;          /* the smallest eigenvalue at p0 */
     size_t multiplicity; /* size of the cluster */
     double *speeds;      /* multiplicity values, ascending; owned */
-    double rate;         /* speeds[0]: lambda_1'(0) */
+    double rate;         /* speeds[0]: lambda_1'(0); 0 if |speeds[0]| <=
+                            rate_noise (see below) */
+    /* Rounding level of the speeds: rate_noise = n eps ||dH/dp||_F
+     * (1 + ||H||_2 / gap), gap = the distance from mu0 to the first
+     * eigenvalue outside the cluster. The speeds are eigenvalues of
+     * M = Q^T (dH/dp) Q; forming M in floating point perturbs it by about
+     * n eps ||dH/dp|| (inner products of length n), and the computed Q is
+     * off its exact invariant subspace by about eps ||H|| / gap (Davis-Kahan),
+     * which perturbs M by ||dH/dp|| times that. A speed below this level is
+     * indistinguishable from zero: the rate is reported as 0 and there is no
+     * prediction (p_star_predicted = +inf). */
+    double rate_noise;
     /* Predicted event parameter p0 + mu0 / |rate| if rate < 0, else +inf. */
     double p_star_predicted;
 } ll_softening;
@@ -93,6 +104,82 @@ ll_status ll_bif_softening(const ll_problem *pb, const double *x0, double p0,
                            double cluster_tol, ll_softening *out,
                            ll_errbuf *eb);
 void ll_softening_free(ll_softening *s); /* frees speeds; NULL-safe */
+
+/* Branch switching at a simple branch point (MATH.md section 3; Keller
+ * 1977, Allgower & Georg ch. 8). At (x*, p*) with H phi = 0, g_p = 0 and the
+ * coefficients c, a point on the NEW branch is predicted from the normal
+ * form, in the offset delta = phi^T (x - x*) - r1 (p - p*) from the known
+ * branch (r1 = phi^T dx/dp along it) and mu = p - p*:
+ *     transcritical  delta = (r2 - r1) mu,  r2 - r1 = -2 g_ap / g_aa - 2 r1
+ *                    (the roots of the algebraic bifurcation equation sum
+ *                    to -2 g_ap / g_aa);
+ *     pitchfork      delta^2 = -6 g_ap mu / g_aaa   (c->branch_quad mu);
+ *     X_pred = (x* + mu K + delta phi, p* + mu), K = dx/dp of the known
+ *     branch (from known_tangent, or psi with H psi = -P_R F_p, r1 = 0).
+ * delta = side * opts.offset. The prediction is corrected, in this order,
+ * until a point is found that is NOT on the known branch (|delta| of the
+ * corrected point >= fallback_ratio * offset, and within the offset of
+ * the prediction):
+ *   1. predictor: Newton on {F = 0, n^T (X - X_pred) = 0}, n the predicted
+ *      unit tangent of the new branch (the continuation corrector);
+ *   2. hyperplane: Newton on {F = 0, phi^T (x - x*) - r1 (p - p*) = delta}
+ *      (the kernel-direction offset);
+ *   3. deflation: stage 1 again with every known-branch point the earlier
+ *      stages fell onto deflated, G -> G (1/|X - X_k|^2 + 1) (Farrell,
+ *      Birkisson & Funke 2015): the deflated Newton step is the plain one
+ *      divided by 1 - grad(M)^T dX / M.
+ * Degenerate or unclassified points (no usable normal form) go straight to
+ * stage 2 with mu = 0. A fold has no new branch: LL_ERR_ARG. */
+typedef enum ll_switch_method {
+    LL_SWITCH_NONE = 0,
+    LL_SWITCH_PREDICTOR,
+    LL_SWITCH_HYPERPLANE,
+    LL_SWITCH_DEFLATION
+} ll_switch_method;
+
+/* "none", "predictor", "hyperplane", "deflation" */
+const char *ll_switch_method_str(ll_switch_method m);
+
+typedef struct ll_switch_opts {
+    /* |delta| of the predicted point, in units of the unit kernel vector;
+     * default 1e-2 (predictor error O(offset^2) for a transcritical,
+     * O(offset^2) in x for a pitchfork; Newton's basin shrinks like the
+     * offset, since the extended Jacobian is singular at the branch point). */
+    double offset;
+    /* Newton: ||F|| <= newton_tol * max(1, ||F(0, p*)||); 1e-12, 30. */
+    double newton_tol;
+    int newton_maxit;
+    /* The corrected point is back on the known branch when its |delta| is
+     * below fallback_ratio * offset; default 0.3. */
+    double fallback_ratio;
+    int use_hyperplane, use_deflation; /* fallback stages; 1, 1 */
+} ll_switch_opts;
+
+ll_switch_opts ll_switch_opts_default(void);
+
+typedef struct ll_switch_info {
+    ll_switch_method method; /* the stage that gave the point */
+    int stages_tried;        /* 1..3 */
+    double delta_pred, mu_pred; /* the prediction */
+    double delta, mu;        /* at the corrected point */
+    double r_known;          /* phi^T dx/dp of the known branch */
+    double r_new;            /* transcritical: of the new branch; else NaN */
+    int newton_its;          /* of the successful stage */
+} ll_switch_info;
+
+/* A point X (n+1: x, p) on the new branch born at (xs, ps) on the side
+ * sign(side) of the known branch, and the unit tangent t (n+1) there,
+ * oriented away from the branch point. phi: the unit kernel vector the
+ * coefficients c were computed with. known_tangent: NULL or n+1 numbers,
+ * the tangent of the known branch at the branch point (gives r1 and K;
+ * ignored if its p-part is below 1e-8). X, t, info: caller-owned outputs.
+ * Returns LL_OK, LL_ERR_NOCONV when every stage failed or fell back (the
+ * message says how), LL_ERR_ARG, or a callback's error. */
+ll_status ll_bif_switch(const ll_problem *pb, const double *xs, double ps,
+                        const double *phi, const ll_lscoef *c,
+                        const double *known_tangent, int side,
+                        const ll_switch_opts *o, double *X, double *t,
+                        ll_switch_info *info, ll_errbuf *eb);
 
 #ifdef __cplusplus
 }

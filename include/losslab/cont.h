@@ -60,6 +60,10 @@ typedef struct ll_event {
     double tp;           /* p-component of the unit tangent at p* */
     double loss, grad_norm;
     double locate_dp;    /* final |dp| between the last two iterates */
+    /* 1 if located to locate_tol; 0 if not (location failed, or
+     * locate_events = 0): then p, s, x and the coefficients describe a
+     * point near the event, not the event, and status/reason say why. */
+    int located;
     /* Folds, when the problem has hess_dir: |dp| moved by the Newton
      * refinement on the Moore-Spence system {F = 0, H phi = 0,
      * phi^T phi = 1} in (x, phi, p) from the bracketed point (x, phi, p are
@@ -124,13 +128,24 @@ typedef struct ll_cont_opts {
     /* Called after every accepted point; return nonzero to cancel. */
     int (*progress)(void *user, const ll_cont_progress *pr);
     void *user;
+    /* Start on a chosen branch, in a chosen direction (optional: the zero
+     * values, which ll_cont_opts_default sets, give the behaviour described
+     * at ll_cont_run). start_tangent: NULL, or n+1 numbers (x-part, then
+     * p-part; borrowed for the call): the initial tangent is the unit t
+     * with [[H, F_p], [c^T]] t = e_{n+1}, c = start_tangent, i.e. the
+     * direction of ker [H F_p] with c^T t > 0. Use it next to a branch point
+     * (where the kernel is 1-D again) to pick the new branch and its side,
+     * and to start at a fold (t_p = 0). direction: < 0 reverses the initial
+     * tangent; 0 or 1 keep it. With either set, p0 may equal p_max. */
+    const double *start_tangent;
+    int direction;
 } ll_cont_opts;
 
 ll_cont_opts ll_cont_opts_default(void);
 
 /* Trace the branch through (x0, p0), which must be a critical point up to
  * Newton polishing (it is polished at fixed p0 first), in the direction of
- * increasing p. Results go into res (zeroed first; free with
+ * increasing p (or as set by o->start_tangent and o->direction). Results go into res (zeroed first; free with
  * ll_cont_result_free, also after an error). Returns res->status. */
 ll_status ll_cont_run(const ll_problem *pb, const double *x0, double p0,
                       const ll_cont_opts *o, ll_cont_result *res,

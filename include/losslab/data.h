@@ -19,6 +19,16 @@
 extern "C" {
 #endif
 
+/* Largest magnitude accepted for any input or target value: 1e50. The
+ * fourth directional derivative D^4L sums fourth powers of the inputs over
+ * the N samples (times the activation's derivatives and ||u||^4 d^2); with
+ * |x| <= 1e50, x^4 <= 1e200 leaves a factor 1e108 for N, d and those
+ * factors before DBL_MAX = 1.8e308 overflows. A larger value is an unscaled
+ * or corrupt column: the readers and ll_data_from_arrays refuse it, naming
+ * the place. (Well before this, a badly scaled column costs accuracy: the
+ * Hessian grows like x^2 while the eigenvalue alpha of interest does not.) */
+#define LL_DATA_MAX_ABS 1e50
+
 typedef struct ll_data {
     size_t n;  /* samples N */
     size_t d;  /* input dimension */
@@ -30,9 +40,23 @@ typedef struct ll_data {
 void ll_data_free(ll_data *D);
 
 /* Build a data set from caller arrays (copied). X is N x d column-major.
- * Rejects N = 0, d = 0 and non-finite values. */
+ * Rejects N = 0, d = 0, non-finite values and |value| > LL_DATA_MAX_ABS. */
 ll_status ll_data_from_arrays(ll_data *D, size_t n, size_t d, const double *X,
                               const double *y, ll_errbuf *eb);
+
+/* Checks that a data set can determine a fit, beyond what the readers
+ * check: N > d samples (with N <= d the linear model interpolates any
+ * targets exactly, so the fit is fixed by the data's null space and the
+ * regulariser rather than by the data, and with alpha = 0 the start is not
+ * isolated), and no constant input column (a column with one value carries
+ * no information about the target: a zero column adds a flat direction of
+ * the loss, a nonzero one duplicates an intercept; use biases instead).
+ * `what` names the source in the message ("data: f.csv: input column 3 is
+ * constant ..."); target_col (-1: last) only maps the input index back to
+ * the file's column; pass -2 when the inputs are the whole file (a separate
+ * target file). Returns LL_ERR_DATA with the message, or LL_OK. */
+ll_status ll_data_check(const ll_data *D, const char *what, int target_col,
+                        ll_errbuf *eb);
 
 /* Read a CSV file: one sample a row, comma-separated numbers, an optional
  * header line (detected when the first line is not all numbers). The target
@@ -67,6 +91,17 @@ typedef struct ll_gen_opts {
 
 ll_gen_opts ll_gen_opts_default(void);
 ll_status ll_data_generate(ll_data *D, const ll_gen_opts *o, ll_errbuf *eb);
+
+/* The toy data set of MATH.md section 4 Exp. 1 (also Exp. 4, the phase
+ * diagram): d = 1,
+ *     x_n ~ N(0, 1),  y_n = tanh(1.5 x_n) + noise eps_n,  eps_n ~ N(0, 1).
+ * Options as for ll_data_generate; ll_gen_toy_opts_default() gives the
+ * paper's N = 2000, d = 1, seed 0, noise 0.02. The dimension must be 1.
+ * Random stream: GSL's mt19937 seeded with `seed` (same seeding as
+ * ll_data_generate), then per sample n = 0..N-1 the input x_n and the noise
+ * draw eps_n, both by gsl_ran_gaussian with unit standard deviation. */
+ll_gen_opts ll_gen_toy_opts_default(void);
+ll_status ll_data_generate_toy(ll_data *D, const ll_gen_opts *o, ll_errbuf *eb);
 
 #ifdef __cplusplus
 }

@@ -65,6 +65,34 @@ ll_status ll_solve(size_t n, const double *A, size_t nrhs, double *B,
 /* Same for symmetric A (LDL^T, dsysv). */
 ll_status ll_sym_solve(size_t n, const double *A, size_t nrhs, double *B);
 
+
+/* ---- Factor once, use many times (src/linalg/perf.c) ---------------------
+ * A Bunch-Kaufman LDL^T factorisation of a symmetric n x n matrix with its
+ * workspace, allocated once (create) and refilled per matrix (factor, which
+ * copies A). After a factor: the inertia, and solves with A (LL_ERR_SINGULAR
+ * if D has an exactly zero pivot; the inertia is still available). */
+typedef struct ll_ldlt ll_ldlt;
+ll_status ll_ldlt_create(ll_ldlt **out, size_t n);
+void ll_ldlt_destroy(ll_ldlt *f); /* NULL-safe */
+size_t ll_ldlt_size(const ll_ldlt *f);
+ll_status ll_ldlt_factor(ll_ldlt *f, const double *A);
+ll_status ll_ldlt_inertia(const ll_ldlt *f, int *neg, int *zero, int *pos);
+/* B (n x nrhs, leading dimension ldb) is overwritten by A^{-1} B. */
+ll_status ll_ldlt_solve(const ll_ldlt *f, size_t nrhs, double *B, size_t ldb);
+
+/* An estimate of ||A^{-1}||_1 (a lower bound, usually within a factor of 3:
+ * Hager/Higham, LAPACK's dlacn2) for an n x n operator known only through
+ * apply(user, trans, x): x <- A^{-1} x (trans = 0) or A^{-T} x (trans = 1).
+ * work: 2n doubles, iwork: n ints. */
+typedef ll_status (*ll_linop_fn)(void *user, int trans, double *x);
+ll_status ll_inv_norm1_est(size_t n, ll_linop_fn apply, void *user,
+                           double *work, int *iwork, double *est);
+
+/* The k smallest eigenvalues (ascending) of the symmetric A, no vectors;
+ * the fastest dense method for the size (two-stage reduction when large). */
+ll_status ll_sym_eigvals_smallest(size_t n, const double *A, size_t k,
+                                  double *w);
+
 #ifdef __cplusplus
 }
 #endif

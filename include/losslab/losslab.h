@@ -11,6 +11,8 @@
  *   linalg.h   the dense linear algebra wrappers
  *   study.h    studies: the `trace` job (data, model, softening, branch)
  *   io.h       results on disk: atomic files, JSON, CSV, figures
+ *   sweep.h    sweeps: `widths` (the K/m fit) and `phase` (v = (1, a))
+ *   sweep_io.h sweep files: per-item JSON, resume, combined JSON, figures
  */
 #ifndef LOSSLAB_H
 #define LOSSLAB_H
@@ -25,6 +27,8 @@
 #include "losslab/problem.h"
 #include "losslab/status.h"
 #include "losslab/study.h"
+#include "losslab/sweep.h"
+#include "losslab/sweep_io.h"
 
 #ifdef __cplusplus
 extern "C" {

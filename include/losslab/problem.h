@@ -45,6 +45,41 @@ typedef struct ll_problem {
                           const double *u, double *out);
 } ll_problem;
 
+/* ---- Restriction to an affine subspace ------------------------------------
+ *
+ * The objective on x = x0 + S z, S an n x k matrix with orthonormal columns
+ * (S^T S = I_k), z in R^k:
+ *     L_z(z; p) = L(x0 + S z; p),   F_z = S^T F,   H_z = S^T H S,
+ *     (F_z)_p = S^T F_p,   (H_z)_p = S^T H_p S,
+ *     D^3L_z[a, b, .] = S^T D^3L[S a, S b, .],   D^4L_z[a^4] = D^4L[(S a)^4],
+ *     D^3L_z[u, ., .] = S^T D^3L[S u, ., .] S.
+ * Its use: a fixed-point subspace of a symmetry (e.g. w1 = w2 in the toy of
+ * MATH.md section 4, Exp. 1) is invariant under the gradient flow, so
+ * critical points of L_z are critical points of L; continuation inside it
+ * avoids the singularity of H in the directions the symmetry moves.
+ *
+ * The handle copies x0 and S and owns scratch (one full point, F, H); the
+ * parent problem is borrowed and must outlive it. Not thread-safe: the
+ * ll_problem it fills in shares the handle's scratch. hess_dir is provided
+ * through the parent's hess_dir, or through k calls of its d3 when the
+ * parent has none. */
+typedef struct ll_subspace ll_subspace;
+
+/* Check S^T S = I_k to 1e-10 (max entry error) and every entry finite;
+ * 1 <= k <= n. x0 may be NULL (the origin). */
+ll_status ll_subspace_create(ll_subspace **out, const ll_problem *parent,
+                             const double *x0, const double *S, size_t k,
+                             ll_errbuf *eb);
+void ll_subspace_destroy(ll_subspace *sp); /* NULL-safe */
+
+/* Fill pb with the restricted problem (pb->n = k, pb->ctx = sp). */
+void ll_subspace_problem(ll_subspace *sp, ll_problem *pb);
+
+/* x = x0 + S z (n values). */
+void ll_subspace_lift(const ll_subspace *sp, const double *z, double *x);
+/* z = S^T (x - x0) (k values): the coordinates of x's projection. */
+void ll_subspace_project(const ll_subspace *sp, const double *x, double *z);
+
 #ifdef __cplusplus
 }
 #endif

@@ -47,7 +47,9 @@ typedef struct ll_data_source {
 /* No files, target_col = -1, ll_gen_opts_default(). */
 ll_data_source ll_data_source_default(void);
 
-/* Read the files or run the generator into D (free with ll_data_free). */
+/* Read the files or run the generator into D (free with ll_data_free),
+ * then refuse data that cannot determine a fit (ll_data_check: N <= d,
+ * constant input columns); on failure D is left empty. */
 ll_status ll_study_data_load(const ll_data_source *src, ll_data *D,
                              ll_errbuf *eb);
 

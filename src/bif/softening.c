@@ -15,6 +15,17 @@
  * is two gemms: at k ~ n this replaces k Taylor passes by about the cost of
  * one Hessian. The d3 loop stays as the fallback for problems without it.
  *
+ * Rounding: the computed speeds carry an error of about
+ *     noise = n eps ||dH/dp||_F (1 + ||H||_2 / gap)
+ * (M is formed by products with inner dimension n, |fl(AB) - AB| <=
+ * n eps |A||B| (Higham, Accuracy and Stability, sec. 3.5); the computed Q
+ * lies within eps ||H|| / gap of the exact eigenspace (Davis-Kahan sin-theta
+ * theorem), gap = w[k] - w[0] the distance to the first eigenvalue outside
+ * the cluster). A rate with |rate| <= noise is reported as 0 with no
+ * prediction: e.g. identical samples give a rate of -6e-17 that would
+ * otherwise "predict" p* = 7e13. Without hess_dir, ||dH/dp||_F is estimated
+ * by max(||H_p||_F, ||(dH/dp) Q||_F) (the whole matrix is not formed).
+ *
  * x' comes from the full eigen-decomposition H = V diag(w) V^T already at
  * hand: x' = -V diag(1/w) V^T F_p. Numerically zero eigenvalues (|w| <=
  * n eps max|w|) are skipped (pseudo-inverse, the minimum-norm tangent), which
@@ -114,6 +125,19 @@ static ll_status restricted(const ll_problem *pb, const double *x0, double p0,
     return LL_OK;
 }
 
+/* Frobenius norm of an n x n matrix, scaled against overflow. */
+static double frob(size_t n, const double *a)
+{
+    double big = 0.0, sum = 0.0;
+    for (size_t i = 0; i < n * n; i++)
+        big = fmax(big, fabs(a[i]));
+    if (!(big > 0.0) || !isfinite(big))
+        return big;
+    for (size_t i = 0; i < n * n; i++)
+        sum += (a[i] / big) * (a[i] / big);
+    return big * sqrt(sum);
+}
+
 static size_t cluster_size(size_t n, const double *w, double tol)
 {
     double width = tol * fmax(1.0, fabs(w[0]));
@@ -121,6 +145,15 @@ static size_t cluster_size(size_t n, const double *w, double tol)
     while (k < n && w[k] - w[0] <= width)
         k++;
     return k;
+}
+
+/* n eps ||dH/dp||_F (1 + ||H||_2 / gap): see the file comment. */
+static double rate_noise(size_t n, size_t k, const double *w, double anorm)
+{
+    double hnorm = fmax(fabs(w[0]), fabs(w[n - 1]));
+    double gap = k < n ? w[k] - w[0] : INFINITY;
+    double amp = gap > 0.0 ? 1.0 + hnorm / gap : INFINITY;
+    return (double)n * DBL_EPSILON * anorm * amp;
 }
 
 static ll_status eval_ops(const ll_problem *pb, const double *x0, double p0,
@@ -140,9 +173,11 @@ static ll_status eval_ops(const ll_problem *pb, const double *x0, double p0,
 }
 
 /* The speeds: eigenvalues of M, with H_p stored over s->H (no longer
- * needed once V and w are known). */
+ * needed once V and w are known); *anorm: ||dH/dp||_F (or its estimate, see
+ * the file comment). */
 static ll_status speeds(const ll_problem *pb, const double *x0, double p0,
-                        size_t k, soft_ws *s, double *sp, ll_errbuf *eb)
+                        size_t k, soft_ws *s, double *sp, double *anorm,
+                        ll_errbuf *eb)
 {
     size_t n = pb->n;
     int total = pb->hess_dir != NULL && ll_nrm2(n, s->xp) > 0.0;
@@ -156,8 +191,11 @@ static ll_status speeds(const ll_problem *pb, const double *x0, double p0,
                     ll_status_str(st));
     if (st == LL_OK && total)
         st = add_hess_dir(pb, x0, p0, s, s->H, M + k * k, eb);
+    *anorm = st == LL_OK ? frob(n, s->H) : NAN;
     if (st == LL_OK)
         st = restricted(pb, x0, p0, k, s, s->H, total, C, M, eb);
+    if (st == LL_OK && !total) /* ||C||_F = ||(dH/dp) Q||_F */
+        *anorm = fmax(*anorm, ll_nrm2(n * k, C));
     if (st == LL_OK && (st = ll_sym_eig_all(k, M, sp, NULL)) != LL_OK)
         st = ll_err(eb, st, "bif: softening: eigenvalues of Q^T H' Q: %s",
                     ll_status_str(st));
@@ -188,15 +226,17 @@ ll_status ll_bif_softening(const ll_problem *pb, const double *x0, double p0,
     double *sp = st == LL_OK ? malloc(k * sizeof *sp) : NULL;
     if (st == LL_OK && !sp)
         st = ll_err(eb, LL_ERR_NOMEM, "bif: softening: out of memory");
+    double anorm = NAN;
     if (st == LL_OK)
-        st = speeds(pb, x0, p0, k, &s, sp, eb);
+        st = speeds(pb, x0, p0, k, &s, sp, &anorm, eb);
     if (st == LL_OK) {
         out->mu0 = s.w[0];
         out->multiplicity = k;
         out->speeds = sp;
-        out->rate = sp[0];
+        out->rate_noise = rate_noise(n, k, s.w, anorm);
+        out->rate = fabs(sp[0]) <= out->rate_noise ? 0.0 : sp[0];
         out->p_star_predicted =
-            sp[0] < 0.0 ? p0 + out->mu0 / fabs(sp[0]) : INFINITY;
+            out->rate < 0.0 ? p0 + out->mu0 / fabs(out->rate) : INFINITY;
     } else
         free(sp);
     free(s.H);

@@ -26,6 +26,7 @@ typedef struct ll_cont_ws {
     double *tmp;         /* m scratch */
     double *tmp2;        /* m scratch */
     double last_rcond;   /* reciprocal condition of the last bordered solve */
+    struct ll_cont_fac *fac; /* ws.c: the LDL^T of ws->H, reused per point */
     size_t newton_iters, steps_rejected;
 } ll_cont_ws;
 
@@ -52,6 +53,14 @@ ll_status ll_cont_eval_HFp(ll_cont_ws *ws, const double *X);
 /* Solve [[H, F_p], [c^T]] y = rhs with ws->H, ws->Fp as evaluated last;
  * y overwrites rhs (m); ws->last_rcond is set. */
 ll_status ll_cont_bordered_solve(ll_cont_ws *ws, const double *c, double *rhs);
+/* The same without the condition estimate (ws->last_rcond is set to NaN):
+ * for the corrector, which does not look at it. */
+ll_status ll_cont_bordered_solve_nocond(ll_cont_ws *ws, const double *c,
+                                        double *rhs);
+/* ws->H = H(X) only (F_p untouched). */
+ll_status ll_cont_eval_H(ll_cont_ws *ws, const double *X);
+/* Solve H y = rhs (n) with ws->H as evaluated last; y overwrites rhs. */
+ll_status ll_cont_hsolve(ll_cont_ws *ws, double *rhs);
 
 /* Newton at fixed p on F(x, p) = 0 (x overwritten). */
 ll_status ll_cont_newton_fixed_p(ll_cont_ws *ws, double *x, double p,

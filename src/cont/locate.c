@@ -113,6 +113,7 @@ static ll_status iterate(ll_cont_ws *ws, const ll_cont_point *A,
         memcpy(b->Xc, b->Xg, ws->m * sizeof *b->Xc);
         memcpy(b->dXc, b->dXg, ws->m * sizeof *b->dXc);
         cur = e, have = 1;
+        if (getenv("LL_DBG")) fprintf(stderr, "it %d s %.15e p %.6e mu %.6e dmu %.3e a %.3e b %.3e\n", it, s, e.p, e.mu, e.dmu, a, bb);
         ev->locate_dp = dp;
         if (e.mu == 0.0 || (dp <= tol && dsig <= tol))
             return LL_OK;
@@ -166,11 +167,17 @@ ll_status ll_cont_locate(ll_cont_ws *ws, const ll_cont_point *A,
                                                   ? b.Xc : B->X, k, ev,
                                        st == LL_OK);
     ev->locate_dp = dp, ev->kernel_ratio = kr;
+    ev->located = st == LL_OK;
     free(block);
     if (st != LL_OK) {
         ev->status = st;
         snprintf(ev->reason, sizeof ev->reason, "%.127s", failed.msg);
         return st == LL_ERR_NOMEM ? st : LL_OK;
+    }
+    if (fst != LL_OK && ev->status == LL_OK) { /* located, not described */
+        ev->status = fst;
+        snprintf(ev->reason, sizeof ev->reason, "%.127s",
+                 ws->eb && ws->eb->msg[0] ? ws->eb->msg : ll_status_str(fst));
     }
     return fst == LL_ERR_NOMEM ? fst : LL_OK;
 }

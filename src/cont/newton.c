@@ -48,13 +48,11 @@ ll_status ll_cont_newton_fixed_p(ll_cont_ws *ws, double *x, double p,
         }
         if (it == ws->o->newton_maxit)
             break;
-        st = ws->pb->hess(ws->pb->ctx, X, p, ws->H);
-        if (st != LL_OK)
-            return ll_err(ws->eb, st, "cont: Hessian callback failed at p = %g",
-                          p);
+        if ((st = ll_cont_eval_H(ws, X)) != LL_OK)
+            return st;
         for (size_t i = 0; i < n; i++)
             ws->r[i] = -ws->F[i];
-        st = ll_sym_solve(n, ws->H, 1, ws->r);
+        st = ll_cont_hsolve(ws, ws->r);
         if (st != LL_OK)
             return ll_err(ws->eb, st, "cont: singular Hessian in Newton at "
                           "fixed p = %g", p);
@@ -104,7 +102,7 @@ ll_status ll_cont_correct(ll_cont_ws *ws, double *X, const double *c,
         for (size_t i = 0; i < n; i++)
             ws->r[i] = -ws->F[i];
         ws->r[n] = -g;
-        if ((st = ll_cont_bordered_solve(ws, c, ws->r)) != LL_OK)
+        if ((st = ll_cont_bordered_solve_nocond(ws, c, ws->r)) != LL_OK)
             return ll_err(ws->eb, st, "cont: singular bordered Jacobian at "
                           "p = %g", X[n]);
         for (size_t i = 0; i < m; i++)

@@ -21,6 +21,7 @@ ll_cont_opts ll_cont_opts_default(void)
     o.locate_events = 1, o.compute_coefs = 1, o.store_points = 0;
     o.bif = ll_bif_opts_default();
     o.progress = NULL, o.user = NULL;
+    o.start_tangent = NULL, o.direction = 1;
     return o;
 }
 

@@ -22,7 +22,9 @@ static ll_status check_opts(const ll_problem *pb, const double *x0, double p0,
         !pb->d3)
         return ll_err(eb, LL_ERR_ARG, "cont: the problem lacks a callback "
                       "(loss, grad, hess, grad_p, hess_p and d3 are needed)");
-    if (!(o->p_min < o->p_max) || !(p0 >= o->p_min && p0 < o->p_max))
+    int chosen = o->start_tangent != NULL || o->direction < 0;
+    if (!(o->p_min < o->p_max) || !(p0 >= o->p_min && p0 <= o->p_max) ||
+        (p0 == o->p_max && !chosen))
         return ll_err(eb, LL_ERR_ARG, "cont: need p_min <= p0 < p_max, got "
                       "%g, %g, %g", o->p_min, p0, o->p_max);
     if (!(o->ds_min > 0.0 && o->ds_min <= o->ds0 && o->ds0 <= o->ds_max))
@@ -38,7 +40,8 @@ static ll_status check_opts(const ll_problem *pb, const double *x0, double p0,
     return LL_OK;
 }
 
-/* Polished start point, initial tangent and spectrum into A. */
+/* Polished start point, initial tangent (towards increasing p, or along
+ * opts.start_tangent; reversed by opts.direction < 0) and spectrum into A. */
 static ll_status start(ll_cont_ws *ws, const double *x0, double p0,
                        ll_cont_point *A)
 {
@@ -56,8 +59,11 @@ static ll_status start(ll_cont_ws *ws, const double *x0, double p0,
     if ((st = ll_cont_newton_fixed_p(ws, A->X, p0, &its)) != LL_OK)
         return st;
     A->X[n] = p0, A->s = 0.0;
-    if ((st = ll_cont_tangent(ws, A->X, NULL, A->t)) != LL_OK)
+    if ((st = ll_cont_tangent(ws, A->X, ws->o->start_tangent, A->t)) != LL_OK)
         return st;
+    if (ws->o->direction < 0)
+        for (size_t i = 0; i < ws->m; i++)
+            A->t[i] = -A->t[i];
     return ll_cont_point_spectrum(ws, A);
 }
 

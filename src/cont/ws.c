@@ -2,16 +2,95 @@
  * at a point X = (x, p), the bordered solve with [[H, F_p], [c^T]]
  * (MATH.md section 2), and the spectrum at an accepted point: the Morse index
  * from the inertia of a Bunch-Kaufman LDL^T factorisation (Sylvester's law
- * of inertia) and the smallest eigenvalues (dsyevr).
+ * of inertia) and the smallest eigenvalues.
+ *
+ * Factor once per point. H is factored (LDL^T, dsytrf: n^3/3 flops) once
+ * after each evaluation, and that factor gives the inertia AND every solve:
+ * the bordered system [[H, u], [w^T, d]] y = r is solved by block
+ * elimination (Keller 1977; Govaerts, SIAM J. Matrix Anal. Appl. 12 (1991)
+ * 541):
+ *     H a = r_x,  H b = u,  y_p = (r_p - w^T a) / (d - w^T b),
+ *     y_x = a - y_p b,
+ * followed by iterative refinement on the full bordered matrix (residual
+ * r - J y by one gemv) until the normwise backward error is at rounding
+ * level: near a fold H is nearly singular while J is not, and plain block
+ * elimination loses accuracy ~ eps cond(H); each refinement step gains
+ * ~ -log10(eps cond(H)) digits (Govaerts and Pryce, IMA J. Numer. Anal. 10
+ * (1990) 93: one step makes it backward stable). The dense LU of the
+ * (n+1) x (n+1) bordered matrix (2n^3/3 flops + a copy) is kept as the
+ * fallback: exact zero pivots, refinement that does not converge, and a
+ * bordered matrix whose estimated reciprocal condition is below
+ * LL_CONT_RCOND_DENSE (near branch points, where callers decide by the
+ * condition number; there the dense LU and dgecon decide as before).
+ *
+ * H is not re-evaluated at the point it was last evaluated at (the tangent
+ * and the spectrum of an accepted point share one evaluation and one
+ * factor). Code outside this file may write ws->H (fold.c does): a copy of
+ * the diagonal taken at each evaluation / factorisation detects that, and
+ * the Hessian is then evaluated / factored again.
  *
  * All buffers are allocated once per run here; the inner loops only reuse
- * them (ll_solve and the eigensolver copy their input internally). */
+ * them. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cont/cont_internal.h"
 #include "losslab/linalg.h"
+
+/* Below this estimated reciprocal condition of the bordered matrix the
+ * dense LU (with dgecon) is used instead: fill.c switches methods at
+ * 1e-11, and the estimate of the block path is good to a factor ~3. */
+#define LL_CONT_RCOND_DENSE 1e-8
+/* Refinement steps of the block elimination before giving up. */
+#define LL_CONT_REFINE_MAX 4
+
+struct ll_cont_fac {
+    ll_ldlt *f;
+    double *X;      /* m: the point of ws->H (valid when h_known) */
+    double *dgH;    /* n: diag(ws->H) at that evaluation */
+    double *dgF;    /* n: diag of the matrix that f factors */
+    double *colsum; /* n: column 1-norms of the factored H */
+    int h_known, factored;
+    double *B;      /* 3n: block solves [a | H^{-1} u | H^{-1} w] */
+    double *y, *res;/* m each: solution and residual of the refinement */
+    double *work;   /* 2m: condition estimate */
+    int *iwork;     /* m */
+};
+
+static void fac_free(struct ll_cont_fac *f)
+{
+    if (!f)
+        return;
+    ll_ldlt_destroy(f->f);
+    free(f->X), free(f->dgH), free(f->dgF), free(f->colsum), free(f->B);
+    free(f->y), free(f->res), free(f->work), free(f->iwork), free(f);
+}
+
+static struct ll_cont_fac *fac_alloc(size_t n)
+{
+    size_t m = n + 1;
+    struct ll_cont_fac *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    ll_status st = ll_ldlt_create(&f->f, n);
+    f->X = malloc(m * sizeof *f->X);
+    f->dgH = malloc(n * sizeof *f->dgH);
+    f->dgF = malloc(n * sizeof *f->dgF);
+    f->colsum = malloc(n * sizeof *f->colsum);
+    f->B = malloc(3 * n * sizeof *f->B);
+    f->y = malloc(m * sizeof *f->y);
+    f->res = malloc(m * sizeof *f->res);
+    f->work = malloc(2 * m * sizeof *f->work);
+    f->iwork = malloc(m * sizeof *f->iwork);
+    if (st != LL_OK || !f->X || !f->dgH || !f->dgF || !f->colsum || !f->B ||
+        !f->y || !f->res || !f->work || !f->iwork) {
+        fac_free(f);
+        return NULL;
+    }
+    return f;
+}
 
 ll_status ll_cont_ws_init(ll_cont_ws *ws, const ll_problem *pb,
                           const ll_cont_opts *o, ll_errbuf *eb)
@@ -31,8 +110,9 @@ ll_status ll_cont_ws_init(ll_cont_ws *ws, const ll_problem *pb,
     ws->V = malloc(n * n * sizeof *ws->V);
     ws->tmp = malloc(m * sizeof *ws->tmp);
     ws->tmp2 = malloc(m * sizeof *ws->tmp2);
+    ws->fac = fac_alloc(n);
     if (!ws->F || !ws->Fp || !ws->H || !ws->Hp || !ws->J || !ws->r || !ws->w ||
-        !ws->V || !ws->tmp || !ws->tmp2) {
+        !ws->V || !ws->tmp || !ws->tmp2 || !ws->fac) {
         ll_cont_ws_free(ws);
         return ll_err(eb, LL_ERR_NOMEM, "cont: out of memory for n = %zu", n);
     }
@@ -43,8 +123,10 @@ void ll_cont_ws_free(ll_cont_ws *ws)
 {
     free(ws->F), free(ws->Fp), free(ws->H), free(ws->Hp), free(ws->J);
     free(ws->r), free(ws->w), free(ws->V), free(ws->tmp), free(ws->tmp2);
+    fac_free(ws->fac);
     ws->F = ws->Fp = ws->H = ws->Hp = ws->J = NULL;
     ws->r = ws->w = ws->V = ws->tmp = ws->tmp2 = NULL;
+    ws->fac = NULL;
 }
 
 ll_status ll_cont_point_alloc(const ll_cont_ws *ws, ll_cont_point *pt)
@@ -86,19 +168,218 @@ ll_status ll_cont_eval_F(ll_cont_ws *ws, const double *X, double *fnorm)
     return LL_OK;
 }
 
+/* diag(H) equals the saved copy d bit for bit. */
+static int diag_is(size_t n, const double *H, const double *d)
+{
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(&H[i + i * n], &d[i], sizeof *d) != 0)
+            return 0;
+    return 1;
+}
+
+static void diag_save(size_t n, const double *H, double *d)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] = H[i + i * n];
+}
+
+/* ws->H is H(X) (as evaluated here and not overwritten since). */
+static int h_is_at(const ll_cont_ws *ws, const double *X)
+{
+    const struct ll_cont_fac *f = ws->fac;
+    return f->h_known && memcmp(f->X, X, ws->m * sizeof *X) == 0 &&
+           diag_is(ws->n, ws->H, f->dgH);
+}
+
+ll_status ll_cont_eval_H(ll_cont_ws *ws, const double *X)
+{
+    struct ll_cont_fac *f = ws->fac;
+    if (h_is_at(ws, X))
+        return LL_OK;
+    f->h_known = 0;
+    ll_status st = ws->pb->hess(ws->pb->ctx, X, X[ws->n], ws->H);
+    if (st != LL_OK)
+        return ll_err(ws->eb, st, "cont: Hessian callback failed at p = %g",
+                      X[ws->n]);
+    memcpy(f->X, X, ws->m * sizeof *X);
+    diag_save(ws->n, ws->H, f->dgH);
+    f->h_known = 1;
+    return LL_OK;
+}
+
 ll_status ll_cont_eval_HFp(ll_cont_ws *ws, const double *X)
 {
     double p = X[ws->n];
-    ll_status st = ws->pb->hess(ws->pb->ctx, X, p, ws->H);
+    ll_status st = ll_cont_eval_H(ws, X);
     if (st != LL_OK)
-        return ll_err(ws->eb, st, "cont: Hessian callback failed at p = %g", p);
+        return st;
     st = ws->pb->grad_p(ws->pb->ctx, X, p, ws->Fp);
     if (st != LL_OK)
         return ll_err(ws->eb, st, "cont: grad_p callback failed at p = %g", p);
     return LL_OK;
 }
 
-ll_status ll_cont_bordered_solve(ll_cont_ws *ws, const double *c, double *rhs)
+/* The LDL^T factor of the current ws->H (factored now unless it already
+ * is), with the column 1-norms of H for the backward-error test. */
+static ll_status fac_ensure(ll_cont_ws *ws)
+{
+    struct ll_cont_fac *f = ws->fac;
+    size_t n = ws->n;
+    if (f->factored && diag_is(n, ws->H, f->dgF))
+        return LL_OK;
+    f->factored = 0;
+    if (ll_ldlt_factor(f->f, ws->H) != LL_OK)
+        return ll_err(ws->eb, LL_ERR_LAPACK, "cont: LDL^T factorisation "
+                      "failed (n = %zu)", n);
+    diag_save(n, ws->H, f->dgF);
+    for (size_t j = 0; j < n; j++) {
+        double s = 0.0;
+        for (size_t i = 0; i < n; i++)
+            s += fabs(ws->H[i + j * n]);
+        f->colsum[j] = s;
+    }
+    f->factored = 1;
+    return LL_OK;
+}
+
+ll_status ll_cont_hsolve(ll_cont_ws *ws, double *rhs)
+{
+    ll_status st = fac_ensure(ws);
+    if (st == LL_OK)
+        st = ll_ldlt_solve(ws->fac->f, 1, rhs, ws->n);
+    return st;
+}
+
+/* The bordered matrix J = [[H, u], [w^T, d]] of one solve, with
+ * hu = H^{-1} u and hw = H^{-1} w (hw only for solves with J^T). */
+typedef struct bsys {
+    ll_cont_ws *ws;
+    const double *u, *w, *hu, *hw;
+    double d;
+} bsys;
+
+/* r = (H^{-1} r_x, r_p) -> J^{-1} r (or J^{-T} r, where u and w swap). */
+static ll_status be_finish(const bsys *b, int trans, double *r)
+{
+    size_t n = b->ws->n;
+    const double *w = trans ? b->u : b->w, *hu = trans ? b->hw : b->hu;
+    double s = b->d - ll_dot(n, w, hu);
+    if (!(s != 0.0) || !isfinite(s))
+        return LL_ERR_SINGULAR;
+    double yp = (r[n] - ll_dot(n, w, r)) / s;
+    for (size_t i = 0; i < n; i++)
+        r[i] -= yp * hu[i];
+    r[n] = yp;
+    return LL_OK;
+}
+
+static ll_status be_apply(void *user, int trans, double *r)
+{
+    const bsys *b = user;
+    ll_status st = ll_ldlt_solve(b->ws->fac->f, 1, r, b->ws->n);
+    return st == LL_OK ? be_finish(b, trans, r) : st;
+}
+
+static double inf_norm(size_t n, const double *x)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s = fmax(s, fabs(x[i]));
+    return s;
+}
+
+/* res = r0 - J y; returns ||res||_inf. */
+static double be_residual(const bsys *b, const double *r0, const double *y,
+                          double *res)
+{
+    size_t n = b->ws->n;
+    memcpy(res, r0, (n + 1) * sizeof *res);
+    ll_gemv(0, n, n, -1.0, b->ws->H, n, y, 1.0, res);
+    for (size_t i = 0; i < n; i++)
+        res[i] -= b->u[i] * y[n];
+    res[n] -= ll_dot(n, b->w, y) + b->d * y[n];
+    return inf_norm(n + 1, res);
+}
+
+/* ||J||_1 (max column sum) and ||J||_inf (max row sum; H is symmetric). */
+static void be_norms(const bsys *b, double *n1, double *ninf)
+{
+    size_t n = b->ws->n;
+    const double *cs = b->ws->fac->colsum;
+    double a1 = fabs(b->d), ai = fabs(b->d), uinf = 0.0;
+    for (size_t j = 0; j < n; j++) {
+        double wj = fabs(b->w[j]), uj = fabs(b->u[j]);
+        a1 = fmax(a1, cs[j] + wj);
+        ai += wj;
+        uinf = fmax(uinf, cs[j] + uj);
+    }
+    double u1 = fabs(b->d);
+    for (size_t j = 0; j < n; j++)
+        u1 += fabs(b->u[j]);
+    *n1 = fmax(a1, u1), *ninf = fmax(ai, uinf);
+}
+
+/* y = J^{-1} r0 by block elimination and refinement to a backward error of
+ * 8 sqrt(m) eps (rounding level of the residual itself); LL_ERR_NOCONV
+ * when that is not reached, LL_ERR_SINGULAR on a zero pivot. */
+static ll_status be_refined(const bsys *b, const double *r0, double *y,
+                            double jinf)
+{
+    struct ll_cont_fac *f = b->ws->fac;
+    size_t m = b->ws->m;
+    double tol = 8.0 * DBL_EPSILON * sqrt((double)m), rn = inf_norm(m, r0);
+    ll_status st = be_finish(b, 0, y);
+    for (int it = 0; st == LL_OK; it++) {
+        double e = be_residual(b, r0, y, f->res);
+        if (e <= tol * (jinf * inf_norm(m, y) + rn))
+            return LL_OK;
+        if (it == LL_CONT_REFINE_MAX || !isfinite(e))
+            return LL_ERR_NOCONV;
+        if ((st = be_apply((void *)b, 0, f->res)) == LL_OK)
+            for (size_t i = 0; i < m; i++)
+                y[i] += f->res[i];
+    }
+    return st;
+}
+
+/* The fast path: one factor of H, block elimination, refinement and (if
+ * asked) the condition estimate. rhs is overwritten only on LL_OK. */
+static ll_status block_solve(ll_cont_ws *ws, const double *c, double *rhs,
+                             int want_rcond)
+{
+    struct ll_cont_fac *f = ws->fac;
+    size_t n = ws->n, m = ws->m;
+    ll_status st = fac_ensure(ws);
+    if (st != LL_OK)
+        return st;
+    bsys b = {ws, ws->Fp, c, f->B + n, f->B + 2 * n, c[n]};
+    memcpy(f->B, rhs, n * sizeof *f->B);
+    memcpy(f->B + n, ws->Fp, n * sizeof *f->B);
+    memcpy(f->B + 2 * n, c, n * sizeof *f->B);
+    if ((st = ll_ldlt_solve(f->f, want_rcond ? 3 : 2, f->B, n)) != LL_OK)
+        return st;
+    memcpy(f->y, f->B, n * sizeof *f->y);
+    f->y[n] = rhs[n];
+    double j1, jinf, est = 0.0;
+    be_norms(&b, &j1, &jinf);
+    if ((st = be_refined(&b, rhs, f->y, jinf)) != LL_OK)
+        return st;
+    ws->last_rcond = NAN;
+    if (want_rcond) {
+        st = ll_inv_norm1_est(m, be_apply, &b, f->work, f->iwork, &est);
+        if (st != LL_OK)
+            return st;
+        ws->last_rcond = est > 0.0 ? 1.0 / (j1 * est) : 0.0;
+        if (!(ws->last_rcond >= LL_CONT_RCOND_DENSE))
+            return LL_ERR_SINGULAR;
+    }
+    memcpy(rhs, f->y, m * sizeof *rhs);
+    return LL_OK;
+}
+
+/* The fallback: dense LU of the (n+1) x (n+1) bordered matrix. */
+static ll_status dense_solve(ll_cont_ws *ws, const double *c, double *rhs,
+                             int want_rcond)
 {
     size_t n = ws->n, m = ws->m;
     for (size_t j = 0; j < n; j++) {
@@ -107,21 +388,38 @@ ll_status ll_cont_bordered_solve(ll_cont_ws *ws, const double *c, double *rhs)
     }
     memcpy(ws->J + n * m, ws->Fp, n * sizeof *ws->J);
     ws->J[n + n * m] = c[n];
-    ws->last_rcond = 0.0;
-    return ll_solve(m, ws->J, 1, rhs, &ws->last_rcond);
+    ws->last_rcond = want_rcond ? 0.0 : NAN;
+    return ll_solve(m, ws->J, 1, rhs, want_rcond ? &ws->last_rcond : NULL);
+}
+
+static ll_status bordered(ll_cont_ws *ws, const double *c, double *rhs,
+                          int want_rcond)
+{
+    ll_status st = block_solve(ws, c, rhs, want_rcond);
+    if (st == LL_ERR_SINGULAR || st == LL_ERR_NOCONV)
+        st = dense_solve(ws, c, rhs, want_rcond);
+    return st;
+}
+
+ll_status ll_cont_bordered_solve(ll_cont_ws *ws, const double *c, double *rhs)
+{
+    return bordered(ws, c, rhs, 1);
+}
+
+ll_status ll_cont_bordered_solve_nocond(ll_cont_ws *ws, const double *c,
+                                        double *rhs)
+{
+    return bordered(ws, c, rhs, 0);
 }
 
 ll_status ll_cont_index(ll_cont_ws *ws, const double *X, int *index)
 {
-    ll_status st = ws->pb->hess(ws->pb->ctx, X, X[ws->n], ws->H);
-    if (st != LL_OK)
-        return ll_err(ws->eb, st, "cont: Hessian callback failed at p = %g",
-                      X[ws->n]);
-    st = ll_sym_inertia(ws->n, ws->H, index, NULL, NULL);
-    if (st != LL_OK)
+    ll_status st = ll_cont_eval_H(ws, X);
+    if (st == LL_OK && (st = fac_ensure(ws)) == LL_OK &&
+        (st = ll_ldlt_inertia(ws->fac->f, index, NULL, NULL)) != LL_OK)
         return ll_err(ws->eb, st, "cont: LDL^T inertia failed at p = %g",
                       X[ws->n]);
-    return LL_OK;
+    return st;
 }
 
 ll_status ll_cont_point_spectrum(ll_cont_ws *ws, ll_cont_point *pt)
@@ -129,7 +427,7 @@ ll_status ll_cont_point_spectrum(ll_cont_ws *ws, ll_cont_point *pt)
     const double *X = pt->X;
     ll_status st = ll_cont_index(ws, X, &pt->index);
     if (st == LL_OK && ws->n_eigs > 0) {
-        st = ll_sym_eig_smallest(ws->n, ws->H, (size_t)ws->n_eigs, pt->mu, NULL);
+        st = ll_sym_eigvals_smallest(ws->n, ws->H, (size_t)ws->n_eigs, pt->mu);
         if (st != LL_OK)
             return ll_err(ws->eb, st, "cont: eigenvalues failed at p = %g",
                           X[ws->n]);

@@ -23,7 +23,7 @@
 
 typedef enum field_kind {
     FIELD_OK, FIELD_EMPTY, FIELD_TEXT, FIELD_NONFINITE, FIELD_OVERFLOW,
-    FIELD_TOOLONG
+    FIELD_TOOLONG, FIELD_HUGE
 } field_kind;
 
 typedef struct line_it {
@@ -103,7 +103,9 @@ static field_kind parse_field(const char *s, size_t n, double *v)
         return FIELD_TEXT;
     if (isinf(*v) && errno == ERANGE)
         return FIELD_OVERFLOW;
-    return isfinite(*v) ? FIELD_OK : FIELD_NONFINITE;
+    if (!isfinite(*v))
+        return FIELD_NONFINITE;
+    return fabs(*v) > LL_DATA_MAX_ABS ? FIELD_HUGE : FIELD_OK;
 }
 
 /* Length of the field starting at s (up to the next comma or n). */
@@ -121,7 +123,8 @@ static int line_is_numeric(const char *s, size_t n)
         size_t fl = field_len(s + pos, n - pos);
         double v;
         field_kind k = parse_field(s + pos, fl, &v);
-        if (k != FIELD_OK && k != FIELD_NONFINITE && k != FIELD_OVERFLOW)
+        if (k != FIELD_OK && k != FIELD_NONFINITE && k != FIELD_OVERFLOW &&
+            k != FIELD_HUGE)
             return 0;
         pos += fl;
         if (pos >= n)
@@ -152,6 +155,11 @@ static ll_status field_error(ll_errbuf *eb, const char *path, size_t row,
     case FIELD_OVERFLOW:
         return ll_err(eb, LL_ERR_DATA, "data: %s: row %zu, column %zu: '%s' "
                       "overflows a double", path, row, col, q);
+    case FIELD_HUGE:
+        return ll_err(eb, LL_ERR_DATA, "data: %s: row %zu, column %zu: '%s' "
+                      "is too large (|value| > %g: fourth powers of the data "
+                      "would overflow the derivatives; rescale the column)",
+                      path, row, col, q, LL_DATA_MAX_ABS);
     default:
         return ll_err(eb, LL_ERR_PARSE, "data: %s: row %zu, column %zu: '%s' "
                       "is not a number", path, row, col, q);

@@ -50,12 +50,14 @@ ll_status ll_data_from_arrays(ll_data *D, size_t n, size_t d, const double *X,
     if (s != LL_OK)
         return s;
     for (size_t i = 0; i < n * d && s == LL_OK; i++)
-        if (!isfinite(X[i]))
+        if (!(fabs(X[i]) <= LL_DATA_MAX_ABS)) /* also NaN, Inf */
             s = ll_err(eb, LL_ERR_DATA, "data: X[%zu] (sample %zu, feature "
-                       "%zu) is not finite", i, i % n, i / n);
+                       "%zu) = %g is not finite or exceeds %g in magnitude",
+                       i, i % n, i / n, X[i], LL_DATA_MAX_ABS);
     for (size_t i = 0; i < n && s == LL_OK; i++)
-        if (!isfinite(y[i]))
-            s = ll_err(eb, LL_ERR_DATA, "data: y[%zu] is not finite", i);
+        if (!(fabs(y[i]) <= LL_DATA_MAX_ABS))
+            s = ll_err(eb, LL_ERR_DATA, "data: y[%zu] = %g is not finite or "
+                       "exceeds %g in magnitude", i, y[i], LL_DATA_MAX_ABS);
     if (s != LL_OK) {
         ll_data_free(D);
         return s;

@@ -240,7 +240,8 @@ static ll_status npy_check(const char *path, const npy_header *h, size_t avail,
 }
 
 /* Decode the little-endian doubles into column-major A->a, rejecting
- * non-finite values (named by their numpy index [row, col]). */
+ * non-finite values and |v| > LL_DATA_MAX_ABS (named by their numpy index
+ * [row, col]). */
 static ll_status npy_decode(const char *path, const unsigned char *p,
                             int fortran, npy_array *A, ll_errbuf *eb)
 {
@@ -256,6 +257,11 @@ static ll_status npy_decode(const char *path, const unsigned char *p,
         if (!isfinite(v))
             return ll_err(eb, LL_ERR_DATA, "data: %s: non-finite value %s at "
                           "[%zu, %zu]", path, isnan(v) ? "nan" : "inf", r, c);
+        if (fabs(v) > LL_DATA_MAX_ABS)
+            return ll_err(eb, LL_ERR_DATA, "data: %s: value %.17g at [%zu, "
+                          "%zu] is too large (|value| > %g: fourth powers of "
+                          "the data would overflow the derivatives; rescale "
+                          "the column)", path, v, r, c, LL_DATA_MAX_ABS);
         A->a[r + c * R] = v;
     }
     return LL_OK;

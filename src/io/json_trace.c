@@ -143,6 +143,7 @@ static cJSON *json_softening(const ll_trace_result *r)
     cJSON_AddItemToObject(s, "speeds", num_array(r->soft.speeds,
                           k < LL_JSON_SPEEDS ? k : LL_JSON_SPEEDS, 1));
     add_num(s, "rate", ok ? r->soft.rate : NAN);
+    add_num(s, "rate_noise", ok ? r->soft.rate_noise : NAN);
     add_num(s, "p_star_predicted", ok ? r->soft.p_star_predicted : NAN);
     cJSON_AddStringToObject(s, "status", ll_status_name(r->soft_status));
     cJSON_AddStringToObject(s, "reason", r->soft_reason);
@@ -189,12 +190,20 @@ static void json_event_coefs(cJSON *e, const ll_lscoef *c, int have)
     add_num(e, "branch_quad", have ? c->branch_quad : nan);
 }
 
+/* An event that was not located (location failed, or --no-locate) has
+ * lambda, s and the coefficients null: they would describe a point near the
+ * event, not the event. Its approximate parameter is lambda_approx, and
+ * status / reason say why. */
 static cJSON *json_event(const ll_event *ev, int have_coefs)
 {
     cJSON *e = cJSON_CreateObject();
+    double nan = NAN;
     cJSON_AddStringToObject(e, "type", ll_event_type_str(ev->type));
-    add_num(e, "lambda", ev->p);
-    add_num(e, "s", ev->s);
+    cJSON_AddBoolToObject(e, "located", ev->located);
+    add_num(e, "lambda", ev->located ? ev->p : nan);
+    add_num(e, "lambda_approx", ev->p);
+    add_num(e, "s", ev->located ? ev->s : nan);
+    have_coefs = have_coefs && ev->located && ev->status == LL_OK;
     cJSON_AddNumberToObject(e, "index_before", ev->index_before);
     cJSON_AddNumberToObject(e, "index_after", ev->index_after);
     add_num(e, "mu1", ev->mu1);

@@ -4,6 +4,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,17 +57,39 @@ static ll_status check_opts(const ll_model_opts *o, ll_errbuf *eb)
     return LL_OK;
 }
 
-/* The dense P x P Hessian must fit in half the physical memory. */
-static ll_status check_size(size_t P, ll_errbuf *eb)
+/* bytes as "23.5 GiB" */
+static void human_bytes(double b, char *buf, size_t n)
 {
+    static const char *unit[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB",
+                                 "EiB"};
+    int u = 0;
+    while (b >= 1024.0 && u < 6)
+        b /= 1024.0, u++;
+    snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", b, unit[u]);
+}
+
+/* The dense P x P Hessian must fit in half the physical memory (the
+ * continuation holds it, its factorisation and eigenvectors: a few P^2
+ * doubles in all). The message names the width and the largest width that
+ * would fit, P = m * (d + bias + train_v). */
+static ll_status check_size(const ll_model *M, ll_errbuf *eb)
+{
+    size_t P = M->P, per = M->P / M->m;
     long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
     double phys = pages > 0 && psz > 0 ? (double)pages * (double)psz : 0.0;
     double need = (double)P * (double)P * sizeof(double);
-    if (phys > 0 && need > 0.5 * phys)
+    if (phys > 0 && need > 0.5 * phys) {
+        char hn[32], hp[32];
+        human_bytes(need, hn, sizeof hn);
+        human_bytes(phys, hp, sizeof hp);
+        double pmax = sqrt(0.5 * phys / sizeof(double));
         return ll_err(eb, LL_ERR_NOMEM,
-                      "model: P = %zu parameters need a %.0f-byte Hessian, "
-                      "more than half the physical memory (%.0f bytes)",
-                      P, need, phys);
+                      "model: width %zu gives P = %zu parameters, whose dense "
+                      "P x P Hessian needs %s (%.0f bytes), more than half "
+                      "of this machine's %s of physical memory; the largest "
+                      "width that fits is %.0f", M->m, P, hn, need, hp,
+                      floor(pmax / (double)per));
+    }
     if (P > SIZE_MAX / P / sizeof(double))
         return ll_err(eb, LL_ERR_NOMEM, "model: P = %zu is too large", P);
     return LL_OK;
@@ -94,7 +117,7 @@ ll_status ll_model_create(ll_model **out, const ll_data *D,
                     .alpha = o->alpha, .train_v = o->train_v != 0,
                     .bias = o->bias != 0};
     layout(&tmp);
-    if ((st = check_size(tmp.P, eb)) != LL_OK)
+    if ((st = check_size(&tmp, eb)) != LL_OK)
         return st;
     ll_model *M = malloc(sizeof *M);
     double *buf = malloc((D->n * D->d + D->n + o->width) * sizeof *buf);

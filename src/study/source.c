@@ -17,10 +17,19 @@ ll_status ll_study_data_load(const ll_data_source *src, ll_data *D,
 {
     if (!src || !D)
         return ll_err(eb, LL_ERR_ARG, "study: NULL data source or data set");
+    ll_status st;
     if (src->x_path)
-        return ll_data_read(D, src->x_path, src->y_path, src->target_col, eb);
-    if (src->y_path)
+        st = ll_data_read(D, src->x_path, src->y_path, src->target_col, eb);
+    else if (src->y_path)
         return ll_err(eb, LL_ERR_ARG,
                       "study: a target file needs an input file");
-    return ll_data_generate(D, &src->gen, eb);
+    else
+        st = ll_data_generate(D, &src->gen, eb);
+    /* A data set that reads but cannot determine a fit (N <= d, constant
+     * input columns) is refused here, for every study. */
+    if (st == LL_OK &&
+        (st = ll_data_check(D, src->x_path ? src->x_path : "generator",
+                            src->y_path ? -2 : src->target_col, eb)) != LL_OK)
+        ll_data_free(D); /* (a failed reader leaves D empty itself) */
+    return st;
 }

@@ -47,6 +47,22 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Nothing computed yet: every number NaN, so that a run that fails before
+ * the softening never shows a rate or a prediction of 0 (a zeroed result
+ * would read as lambda1'(0) = 0 and mu0 = 0 in the JSON). */
+static void trace_result_init(ll_trace_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->grad_norm0 = NAN;
+    res->soft.mu0 = res->soft.rate = res->soft.rate_noise = NAN;
+    res->soft.p_star_predicted = NAN;
+    res->soft_status = LL_ERR_INTERNAL;
+    snprintf(res->soft_reason, sizeof res->soft_reason, "not computed");
+    res->closed_form_rate = res->paper_eq22 = NAN;
+    res->closed_form_status = LL_ERR_INTERNAL;
+    res->lambda1_prime0 = res->lambda_star_predicted = NAN;
+}
+
 static ll_status trace_fail(ll_trace_result *res, ll_status st,
                             const ll_errbuf *eb)
 {
@@ -55,6 +71,13 @@ static ll_status trace_fail(ll_trace_result *res, ll_status st,
         snprintf(res->reason, sizeof res->reason, "%s", eb->msg);
     else
         snprintf(res->reason, sizeof res->reason, "%s", res->cont.reason);
+    /* Failed before the softening: it carries the run's status. */
+    if (res->soft_status == LL_ERR_INTERNAL &&
+        strcmp(res->soft_reason, "not computed") == 0) {
+        res->soft_status = st;
+        snprintf(res->soft_reason, sizeof res->soft_reason, "not computed: "
+                 "the run failed before it (%.400s)", res->reason);
+    }
     return st;
 }
 
@@ -139,8 +162,8 @@ static void trace_softening(ll_model *M, const ll_trace_opts *o,
     res->soft.p_star_predicted = NAN;
     res->soft_status = ll_bif_softening(&pb, res->theta0, 0.0, o->cluster_tol,
                                         &res->soft, &eb2);
-    if (res->soft_status != LL_OK)
-        snprintf(res->soft_reason, sizeof res->soft_reason, "%s", eb2.msg);
+    snprintf(res->soft_reason, sizeof res->soft_reason, "%s",
+             res->soft_status != LL_OK ? eb2.msg : "");
     trace_closed_form(M, o, res);
     res->lambda1_prime0 = NAN;
     res->lambda_star_predicted = NAN;
@@ -164,7 +187,7 @@ ll_status ll_trace_run(const ll_data *D, const ll_trace_opts *o,
     ll_status st;
     if (!res)
         return ll_err(eb, LL_ERR_ARG, "study: NULL result");
-    memset(res, 0, sizeof *res);
+    trace_result_init(res);
     if (!eb)
         eb = &local;
     eb->msg[0] = '\0';

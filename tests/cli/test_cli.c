@@ -88,8 +88,8 @@ static void bad_usage_should_exit_2_and_name_the_problem(void **state)
     static const char *cases[][2] = {
         {"trace --bogus", "unknown option '--bogus'"},
         {"trace --width", "--width: missing value"},
-        {"trace --width abc", "--width: expected an integer >= 1, got 'abc'"},
-        {"trace --width 0", "--width: expected an integer >= 1, got '0'"},
+        {"trace --width abc", "--width: expected an integer in [1, 16777216], got 'abc'"},
+        {"trace --width 0", "--width: expected an integer in [1, 16777216], got '0'"},
         {"trace --width 3x", "got '3x'"},
         {"trace --alpha -1", "--alpha: expected a number >= 0, got '-1'"},
         {"trace --alpha nan", "--alpha: expected a number >= 0, got 'nan'"},

@@ -69,6 +69,7 @@ static void fake_event(ll_event *ev)
     ev->loss = 0.125;
     ev->grad_norm = 3e-15;
     ev->locate_dp = 1e-12;
+    ev->located = 1;
     ev->coef.g_p = 0.75;
     ev->coef.g_aa = -1.5;
     ev->coef.g_ap = 2.25;
