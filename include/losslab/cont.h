@@ -139,6 +139,14 @@ typedef struct ll_cont_opts {
      * tangent; 0 or 1 keep it. With either set, p0 may equal p_max. */
     const double *start_tangent;
     int direction;
+    /* Spectral step control: a step is redone at half the size when one of
+     * the n_eigs smallest eigenvalues changes by more than its own size
+     * (|mu(B) - mu(A)| > min(|mu(A)|, |mu(B)|)), unless the step is already
+     * shorter than ds_event. Near an avoided crossing of eigenvalue zero (an
+     * imperfect bifurcation) the branch turns on the scale |mu| / |dmu/ds|,
+     * and a longer step can converge onto a neighbouring branch. 1e-3;
+     * 0 turns the control off. */
+    double ds_event;
 } ll_cont_opts;
 
 ll_cont_opts ll_cont_opts_default(void);

@@ -22,6 +22,7 @@ ll_cont_opts ll_cont_opts_default(void)
     o.bif = ll_bif_opts_default();
     o.progress = NULL, o.user = NULL;
     o.start_tangent = NULL, o.direction = 1;
+    o.ds_event = 1e-3;
     return o;
 }
 

@@ -77,15 +77,48 @@ static int report(ll_cont_ws *ws, const ll_cont_point *A, size_t step,
     return ws->o->progress(ws->o->user, &pr);
 }
 
+/* The spectral step control of ll_cont_opts.ds_event. Over A -> B the
+ * recorded eigenvalues may change by at most their own size; *ratio is the
+ * smallest min(|mu(A)|, |mu(B)|) / |mu(B) - mu(A)| (> 1 means the step was
+ * fine). The step was too coarse when ratio < 1 and it was longer than
+ * ds_event. */
+static int too_coarse(const ll_cont_ws *ws, const ll_cont_point *A,
+                      const ll_cont_point *B, double *ratio)
+{
+    double r = INFINITY;
+    for (int k = 0; k < ws->n_eigs; k++) {
+        double a = A->mu[k], b = B->mu[k];
+        if (b != a)
+            r = fmin(r, fmin(fabs(a), fabs(b)) / fabs(b - a));
+    }
+    *ratio = r;
+    return ws->o->ds_event > 0.0 && r < 1.0 && B->s - A->s > ws->o->ds_event;
+}
+
+/* The next step after A -> B (of length h): at most what keeps the linearly
+ * extrapolated eigenvalues within 0.9 of their own size, but not below
+ * ds_event; a coarse step is redone at that length too. */
+static double spectral_ds(const ll_cont_ws *ws, double ds, double h,
+                          double ratio)
+{
+    if (!(ws->o->ds_event > 0.0) || !isfinite(ratio))
+        return ds;
+    double lim = fmax(0.9 * ratio * h, 0.99 * ws->o->ds_event);
+    return fmin(ds, lim);
+}
+
 /* After the step A -> B: bounds, spectrum, events; *final when B is on a
- * bound of p. */
+ * bound of p; *coarse (and nothing recorded) when the step must be redone
+ * shorter. */
 static ll_status accept(ll_cont_ws *ws, const ll_cont_point *A,
-                        ll_cont_point *B, ll_cont_result *res, int *final)
+                        ll_cont_point *B, ll_cont_result *res, int *final,
+                        int *coarse, double *ratio)
 {
     const ll_cont_opts *o = ws->o;
     double p = B->X[ws->n];
     ll_status st;
     *final = 0;
+    *coarse = 0;
     if (p > o->p_max || p < o->p_min) {
         st = ll_cont_land(ws, A, p > o->p_max ? o->p_max : o->p_min, B);
         if (st != LL_OK)
@@ -93,8 +126,13 @@ static ll_status accept(ll_cont_ws *ws, const ll_cont_point *A,
         *final = 1;
     }
     int moved = 0;
-    if ((st = ll_cont_point_spectrum(ws, B)) != LL_OK ||
-        (st = ll_cont_separate(ws, A, B, &moved)) != LL_OK)
+    if ((st = ll_cont_point_spectrum(ws, B)) != LL_OK)
+        return st;
+    if (too_coarse(ws, A, B, ratio)) {
+        *coarse = 1;
+        return LL_OK;
+    }
+    if ((st = ll_cont_separate(ws, A, B, &moved)) != LL_OK)
         return st;
     if (moved)
         *final = 0;
@@ -113,12 +151,21 @@ static ll_status trace(ll_cont_ws *ws, ll_cont_point *A, ll_cont_point *B,
             return ll_err(ws->eb, LL_STOP_BUDGET, "cont: budget spent after "
                           "%zu steps, arclength %.6g (p = %.12g)", step - 1,
                           A->s, A->X[ws->n]);
-        int final = 0;
+        int final = 0, coarse = 0;
+        double ratio = INFINITY;
         ll_status st = ll_cont_step(ws, A, &ds, B);
         if (st == LL_OK)
-            st = accept(ws, A, B, res, &final);
+            st = accept(ws, A, B, res, &final, &coarse, &ratio);
         if (st != LL_OK)
             return st;
+        double h = B->s - A->s;
+        if (coarse) { /* redo from A, shorter */
+            ds = spectral_ds(ws, fmin(ds, 0.5 * h), h, ratio);
+            ws->steps_rejected++;
+            step--;
+            continue;
+        }
+        ds = spectral_ds(ws, ds, h, ratio);
         ll_cont_point tmp = *A;
         *A = *B, *B = tmp;
         if (report(ws, A, step, ds, res))

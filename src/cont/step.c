@@ -8,8 +8,11 @@
  * the direction of increasing p.
  * Predictor X_a + ds t_a, corrector ll_cont_correct with the constraint
  * t_a^T (X - X_a) = ds. The step is halved when Newton fails or needs more
- * than LL_CONT_SLOW_ITS iterations, or the tangent turns by more than
- * max_angle; it grows by 1.5 (up to ds_max) after a fast Newton. */
+ * than LL_CONT_SLOW_ITS iterations, when the corrected point lies further
+ * than max_angle * ds from the predictor (a jump to another branch), or the
+ * tangent turns by more than max_angle (then scaled to aim at 0.8
+ * max_angle); it grows by up to 1.5 (to ds_max) after a fast Newton, as far
+ * as the last turn allows. */
 #include <math.h>
 #include <string.h>
 
@@ -57,7 +60,8 @@ static int recoverable(ll_status st)
 /* Predictor + corrector + tangent for one trial step; *why says what made
  * a recoverable failure. */
 static ll_status try_step(ll_cont_ws *ws, const ll_cont_point *A, double ds,
-                          ll_cont_point *B, int *its, const char **why)
+                          ll_cont_point *B, int *its, const char **why,
+                          double *angle)
 {
     size_t m = ws->m;
     for (size_t i = 0; i < m; i++)
@@ -70,11 +74,26 @@ static ll_status try_step(ll_cont_ws *ws, const ll_cont_point *A, double ds,
     }
     if (st != LL_OK)
         return st;
+    /* A converged corrector far from its predictor may have landed on
+     * another branch. On a branch of curvature k the predictor misses the
+     * curve by about k ds^2 / 2, and the angle cap keeps k ds below
+     * max_angle, so a genuine step moves at most ~ max_angle ds / 2: refuse
+     * anything beyond max_angle ds (a margin of 2). */
+    double dist2 = 0.0;
+    for (size_t i = 0; i < m; i++) {
+        double e = B->X[i] - (A->X[i] + ds * A->t[i]);
+        dist2 += e * e;
+    }
+    if (sqrt(dist2) > ws->o->max_angle * ds) {
+        *why = "corrector moved too far from the predictor";
+        return LL_ERR_NOCONV;
+    }
     *why = "tangent failed";
     if ((st = ll_cont_tangent(ws, B->X, A->t, B->t)) != LL_OK)
         return st;
     double cs = ll_dot(m, A->t, B->t);
-    if (acos(cs < 1.0 ? cs : 1.0) > ws->o->max_angle) {
+    *angle = acos(cs < 1.0 ? cs : 1.0);
+    if (*angle > ws->o->max_angle) {
         *why = "tangent turned too far";
         return LL_ERR_NOCONV;
     }
@@ -92,9 +111,15 @@ ll_status ll_cont_step(ll_cont_ws *ws, const ll_cont_point *A, double *ds,
                           "ds_min = %.3g at p = %.12g (last: %s)", *ds,
                           o->ds_min, A->X[ws->n], why);
         int its = 0;
-        ll_status st = try_step(ws, A, *ds, B, &its, &why);
+        double angle = 0.0;
+        ll_status st = try_step(ws, A, *ds, B, &its, &why, &angle);
         if (recoverable(st)) {
-            *ds *= 0.5;
+            /* a turn too sharp: aim at 0.8 max_angle (the angle grows
+             * linearly with ds); otherwise halve */
+            double f = 0.5;
+            if (angle > ws->o->max_angle)
+                f = fmin(0.5, fmax(0.1, 0.8 * ws->o->max_angle / angle));
+            *ds *= f;
             ws->steps_rejected++;
             continue;
         }
@@ -104,8 +129,14 @@ ll_status ll_cont_step(ll_cont_ws *ws, const ll_cont_point *A, double *ds,
         for (size_t i = 0; i < ws->m; i++)
             chord += (B->X[i] - A->X[i]) * (B->X[i] - A->X[i]);
         B->s = A->s + sqrt(chord);
-        if (its <= LL_CONT_FAST_ITS)
-            *ds = fmin(*ds * LL_CONT_GROW, o->ds_max);
+        /* grow after a fast Newton, but not beyond what would turn the
+         * tangent by 0.8 max_angle */
+        if (its <= LL_CONT_FAST_ITS) {
+            double g = LL_CONT_GROW;
+            if (angle > 0.0)
+                g = fmin(g, fmax(1.0, 0.8 * o->max_angle / angle));
+            *ds = fmin(*ds * g, o->ds_max);
+        }
         return LL_OK;
     }
 }

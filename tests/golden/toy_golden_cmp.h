@@ -15,10 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Also skipped: what depends on the continuation's step-size path rather
+ * than on the result (the branch's sample points, arclengths s, the kernel
+ * ratio at the last point before an event, the c2-vs-mu fit through stored
+ * branch points, step counts): any change of the step control moves them
+ * while every converged quantity stays put. */
 static int golden_skip(const char *key)
 {
     static const char *skip[] = {"version", "git_revision", "command_line",
-                                 "time_total"};
+                                 "time_total", "branch", "s", "kernel_ratio",
+                                 "c2_vs_mu", "steps", "newton_iters",
+                                 "steps_rejected"};
     for (size_t i = 0; key && i < sizeof skip / sizeof skip[0]; i++)
         if (strcmp(key, skip[i]) == 0)
             return 1;
