@@ -55,8 +55,10 @@ static void trace_help(void)
            "  losslab trace --width 20 --act erf --out results/\n"
            "  losslab trace --data train.csv --target-col 0 --json t.json\n"
            "  losslab trace --data X.npy --target y.npy --v ones --alpha 1e-3\n"
-           "\nExit status: 0 success, 1 the run or a file failed, 2 bad "
-           "usage.\n");
+           "\nExit status: 0 success; 1 a bad data file, a run that cannot "
+           "be done\n(memory), a numerical failure (the JSON still records "
+           "status and reason,\nwith null where nothing was computed) or an "
+           "event that could not be\nlocated; 2 bad usage.\n");
 }
 
 static int progress_line(void *user, const ll_cont_progress *pr)

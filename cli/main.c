@@ -8,14 +8,6 @@
 #include "cli.h"
 #include "losslab/losslab.h"
 
-/* Fontconfig (through cairo's text) keeps a few hundred bytes of caches that
- * it frees only in FcFini; tell LeakSanitizer (ASan builds) that this is not
- * ours. A weak hook the sanitizer runtime looks up; unused otherwise. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void) { return "leak:libfontconfig\n"; }
-const char *__lsan_default_options(void);
-const char *__lsan_default_options(void) { return "print_suppressions=0"; }
-
 typedef struct cli_command {
     const char *name;
     const char *summary;
@@ -30,6 +22,8 @@ static const cli_command commands[] = {
     {"widths", "the width sweep: lambda_1'(0), first events and the K/m fit",
      cli_cmd_widths},
     {"phase", "the phase diagram of the toy model v = (1, a)", cli_cmd_phase},
+    {"diagram", "bifurcation diagram: branch switching, symmetry, Morse "
+                "bookkeeping", cli_cmd_diagram},
     {"toy", "the symmetric toy: transverse eigenvalue, line restrictions, "
             "contours", cli_cmd_toy},
     {"coeffs", "every coefficient at the first event: exact, finite "
@@ -98,5 +92,7 @@ int main(int argc, char **argv)
                 cmd);
         return CLI_EXIT_USAGE;
     }
-    return c->run(argc, argv);
+    int rc = c->run(argc, argv);
+    ll_io_shutdown(); /* cairo's and fontconfig's caches: nothing left */
+    return rc;
 }

@@ -1,13 +1,15 @@
-/* libFuzzer target: the CLI option parser, cli_parse and cli_join_argv
- * (cli/args.c).
+/* libFuzzer target: the real option parser of `losslab trace`,
+ * cli_trace_parse (cli/trace_args.c: its option table, --v, the option
+ * combination checks) on top of cli_parse (cli/args.c), and cli_join_argv.
  *
  * The input is an argument list: arguments separated by NUL bytes (as in
  * /proc/PID/cmdline), at most FUZZ_MAX_ARGS of them, parsed after
- * "losslab trace". The option table below mirrors the kinds and ranges of
- * `losslab trace` (cli/cmd_trace.c keeps its own table static, so it cannot
- * be linked here): one option of every kind, closed, open and unbounded
- * ranges. Oracles: the parser returns CLI_EXIT_OK or CLI_EXIT_USAGE; on OK
- * every value it stored is in its option's range (finite for doubles), and
+ * "losslab trace". Oracles: the parser returns CLI_EXIT_OK, CLI_EXIT_USAGE
+ * or (out of memory only) CLI_EXIT_FAIL; on OK without --help, every value
+ * it stored lies in its option's range (read generically from the real
+ * table: integers in [lo, hi], doubles finite and in [lo, hi] or (lo, hi]),
+ * the activation exists, --target came with --data, and the output weights
+ * are width finite numbers; on anything else no weights are returned; and
  * cli_join_argv returns a string no longer than its documented bound.
  * Usage messages go to stderr: run with -close_fd_mask=2 (scripts/fuzz.sh
  * does), which keeps sanitizer reports. Seeds: fuzz/corpus/cli.
@@ -20,58 +22,52 @@
 #include <string.h>
 
 #include "args.h"
+#include "losslab/act.h"
+#include "trace_args.h"
 
 #define FUZZ_MAX_ARGS 64
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-typedef struct fuzz_args {
-    const char *data, *v;
-    int target_col, eigs, flag;
-    size_t width, samples;
-    uint64_t seed;
-    double alpha, lambda_max, ds;
-} fuzz_args;
-
-#define FA(f) offsetof(fuzz_args, f)
-static const cli_option table[] = {
-    {"--data", "FILE", CLI_STR, FA(data), 0, 0, 0, NULL, "file"},
-    {"--v", "SPEC", CLI_STR, FA(v), 0, 0, 0, NULL, "spec"},
-    {"--target-col", "K", CLI_INT, FA(target_col), -1, 1e6, 0, NULL, "col"},
-    {"--eigs", "K", CLI_INT, FA(eigs), 1, 64, 0, NULL, "eigs"},
-    {"--quiet", NULL, CLI_FLAG, FA(flag), 0, 0, 0, NULL, "flag"},
-    {"--width", "M", CLI_SIZE, FA(width), 1, HUGE_VAL, 0, NULL, "width"},
-    {"--samples", "N", CLI_SIZE, FA(samples), 1, 1e9, 0, NULL, "samples"},
-    {"--seed", "S", CLI_U64, FA(seed), 0, HUGE_VAL, 0, NULL, "seed"},
-    {"--alpha", "A", CLI_DOUBLE, FA(alpha), 0, HUGE_VAL, 0, NULL, "alpha"},
-    {"--lambda-max", "L", CLI_DOUBLE, FA(lambda_max), 0, 100, 1, NULL, "lm"},
-    {"--ds", "H", CLI_DOUBLE, FA(ds), 0, 1, 1, NULL, "ds"},
-    {NULL, NULL, CLI_FLAG, 0, 0, 0, 0, NULL, NULL}};
-
-static fuzz_args defaults(void)
+/* The defaults of cmd_trace.c's trace_args_default (which needs the whole
+ * library); the parser's behaviour does not depend on their values. */
+static trace_args defaults(void)
 {
-    fuzz_args a;
+    trace_args a;
     memset(&a, 0, sizeof a);
-    a.target_col = -1, a.eigs = 6, a.width = 10, a.samples = 500;
-    a.lambda_max = 1, a.ds = 0.01;
+    a.target_col = -1, a.dim = 5, a.samples = 500, a.noise = 0.05;
+    a.width = 10, a.alpha = 4e-3, a.act = "tanh", a.v = "linspace:0.5:1.5";
+    a.lambda_max = 1, a.ds = 0.02, a.max_steps = 10000, a.eigs = 6;
     return a;
 }
 
-static int in_range(double x, double lo, double hi, int lo_open)
+static int in_range(double x, const cli_option *o)
 {
-    return isfinite(x) && x <= hi && (lo_open ? x > lo : x >= lo);
+    return isfinite(x) && x <= o->hi && (o->lo_open ? x > o->lo : x >= o->lo);
 }
 
-/* Parsed values must lie in their ranges (defaults already do). */
-static void check_values(const fuzz_args *a)
+/* Every stored value inside its option's range (the defaults are). */
+static void check_values(const trace_args *a, const double *v)
 {
-    if (a->target_col < -1 || a->target_col > 1000000 || a->eigs < 1 ||
-        a->eigs > 64 || a->width < 1 || a->samples < 1 ||
-        a->samples > 1000000000 || (a->flag != 0 && a->flag != 1))
+    for (const cli_option *o = cli_trace_options; o->name; o++) {
+        const char *f = (const char *)a + o->offset;
+        int ok = 1;
+        if (o->kind == CLI_FLAG)
+            ok = *(const int *)f == 0 || *(const int *)f == 1;
+        else if (o->kind == CLI_SIZE)
+            ok = in_range((double)*(const size_t *)f, o);
+        else if (o->kind == CLI_INT)
+            ok = in_range((double)*(const int *)f, o);
+        else if (o->kind == CLI_DOUBLE)
+            ok = in_range(*(const double *)f, o);
+        if (!ok)
+            __builtin_trap();
+    }
+    if (!ll_act_find(a->act) || (a->target && !a->data) || !v)
         __builtin_trap();
-    if (!in_range(a->alpha, 0, HUGE_VAL, 0) ||
-        !in_range(a->lambda_max, 0, 100, 1) || !in_range(a->ds, 0, 1, 1))
-        __builtin_trap();
+    for (size_t j = 0; j < a->width; j++)
+        if (!isfinite(v[j]))
+            __builtin_trap();
 }
 
 /* Split at NULs into argv[2..]; the strings are copies in `buf`. */
@@ -99,12 +95,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!buf)
         return 0;
     int argc = split_args(data, size, buf, argv), help = 0;
-    fuzz_args a = defaults();
-    int rc = cli_parse("trace", argc, argv, 2, table, &a, &help);
-    if (rc != CLI_EXIT_OK && rc != CLI_EXIT_USAGE)
+    trace_args a = defaults();
+    double *v = NULL;
+    int rc = cli_trace_parse(argc, argv, &a, &v, &help);
+    if (rc != CLI_EXIT_OK && rc != CLI_EXIT_USAGE && rc != CLI_EXIT_FAIL)
         __builtin_trap();
-    if (rc == CLI_EXIT_OK)
-        check_values(&a);
+    if (rc == CLI_EXIT_OK && !help)
+        check_values(&a, v);
+    else if (v)
+        __builtin_trap();
+    free(v);
     char *joined = cli_join_argv(argc, argv);
     size_t bound = 1;
     for (int i = 0; i < argc; i++)

@@ -7,8 +7,7 @@
 #   default 900), VG_BUDGET (seconds for all the tests, default 2400),
 #   VG_CHILDREN (1: the losslab binary that CLI tests start runs under
 #   valgrind too; default 1), VG_EXTRA (more valgrind options, e.g.
-#   --track-origins=yes), VG_XFAIL (tests allowed to fail their own
-#   assertions under valgrind, see below; default "linalg_test_blas").
+#   --track-origins=yes).
 #
 # The tests, their commands, working directories and environments are
 # CTest's own (`ctest --show-only=json-v1`, read by a small `cmake -P`
@@ -25,12 +24,10 @@
 # or valgrind reports anything (any non-empty log: valgrind -q writes only
 # errors).
 #
-# VG_XFAIL: valgrind runs x87 code in 64-bit, not 80-bit, precision, and
-# OpenBLAS's x86-64 dnrm2 kernel accumulates sum x_i^2 in x87 extended
-# precision without rescaling, so ll_nrm2([1e300, 1e300]) is inf under
-# valgrind (1.414e300 natively): linalg_test_blas's overflow check fails
-# there and only there. A test in VG_XFAIL may exit 1 (a cmocka failure); a
-# valgrind report (exit 99 or any log line) still fails the run.
+# Every test must pass under valgrind as natively. (The one assertion that
+# cannot, linalg_test_blas's ll_nrm2 overflow check -- OpenBLAS sums squares
+# in x87 80-bit registers, which valgrind emulates in 64 bits -- skips itself
+# when RUNNING_ON_VALGRIND.)
 # The suppressions file may hide only third-party false positives, never
 # project code (see scripts/valgrind.supp).
 set -euo pipefail
@@ -143,18 +140,13 @@ run_one() {  # one test; prints one line, returns nonzero on failure
   [[ ${VG_CHILDREN:-1} == 1 ]] && env+=("LOSSLAB_BIN=$B/losslab-vg")
   (cd "$wd" && env "${env[@]}" timeout "${VG_TEST_TIMEOUT:-900}" \
      "${VG[@]}" --log-file="$LOGS/$t.log" "${cmd[@]}" > "$LOGS/$t.out" 2>&1) || rc=$?
-  if ((rc == 1)) && [[ " ${VG_XFAIL-linalg_test_blas} " == *" $t "* ]]; then
-    printf 'valgrind %-28s %4d s  ok (its own assertions failed: expected under valgrind, see VG_XFAIL)\n' \
-      "$t" $((SECONDS - s))
-    return 0
-  fi
   local what=ok
   ((rc == 0)) || what="FAILED (exit $rc$( ((rc == 124)) && echo ', timeout'); output $LOGS/$t.out)"
   printf 'valgrind %-28s %4d s  %s\n' "$t" $((SECONDS - s)) "$what"
   ((rc == 0))
 }
 export -f run_one
-export B LOGS SPECS VG_TEST_TIMEOUT VG_XFAIL VG_CHILDREN
+export B LOGS SPECS VG_TEST_TIMEOUT VG_CHILDREN
 
 status=0
 # xargs runs JOBS tests at a time; the whole lot is bounded by VG_BUDGET.

@@ -112,6 +112,13 @@ ll_status ll_io_write_trace_dir(const char *dir, const ll_trace_report *rep,
  * float64 C-order matrix with the target last, by the extension. */
 ll_status ll_io_write_data(const char *path, const ll_data *D, ll_errbuf *eb);
 
+/* Free the process-lifetime caches of the figure code's libraries (cairo's
+ * static data, fontconfig's configuration and font caches), so that a leak
+ * checker sees none. Optional; call it at most once, at the end of the
+ * program, after the last figure (and only if nothing else in the process
+ * still uses cairo or fontconfig). The CLI calls it before it exits. */
+void ll_io_shutdown(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -70,7 +70,9 @@ ll_status ll_sym_solve(size_t n, const double *A, size_t nrhs, double *B);
  * A Bunch-Kaufman LDL^T factorisation of a symmetric n x n matrix with its
  * workspace, allocated once (create) and refilled per matrix (factor, which
  * copies A). After a factor: the inertia, and solves with A (LL_ERR_SINGULAR
- * if D has an exactly zero pivot; the inertia is still available). */
+ * if D has an exactly zero pivot; the inertia is still available). When the
+ * previous matrix was positive definite a Cholesky factorisation is tried
+ * first (faster; its success proves the inertia (0, 0, n)). */
 typedef struct ll_ldlt ll_ldlt;
 ll_status ll_ldlt_create(ll_ldlt **out, size_t n);
 void ll_ldlt_destroy(ll_ldlt *f); /* NULL-safe */

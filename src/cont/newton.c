@@ -11,7 +11,10 @@
  * rounding, and the last correction was small (so that a lucky small
  * residual on an ill-conditioned system is not mistaken for convergence).
  * Quadratic convergence is expected; a non-finite residual or newton_maxit
- * iterations give LL_ERR_NOCONV (the caller retries with a smaller step). */
+ * iterations give LL_ERR_NOCONV (the caller retries with a smaller step).
+ * The linear solves go through ws.c: one LDL^T factor of H per iterate,
+ * block elimination for the border (the corrector skips the condition
+ * estimate, which only event code reads). */
 #include <math.h>
 #include <string.h>
 

@@ -25,14 +25,16 @@
  *
  * H is not re-evaluated at the point it was last evaluated at (the tangent
  * and the spectrum of an accepted point share one evaluation and one
- * factor). Code outside this file may write ws->H (fold.c does): a copy of
- * the diagonal taken at each evaluation / factorisation detects that, and
- * the Hessian is then evaluated / factored again.
+ * factor). Code outside this file may write ws->H (fold.c does): a hash of
+ * all of ws->H (O(n^2) integer operations, ~1% of the factorisation at
+ * n = 5000) taken at each evaluation / factorisation detects that, and the
+ * Hessian is then evaluated / factored again.
  *
  * All buffers are allocated once per run here; the inner loops only reuse
  * them. */
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,8 +51,8 @@
 struct ll_cont_fac {
     ll_ldlt *f;
     double *X;      /* m: the point of ws->H (valid when h_known) */
-    double *dgH;    /* n: diag(ws->H) at that evaluation */
-    double *dgF;    /* n: diag of the matrix that f factors */
+    uint64_t hH;    /* hash of ws->H at that evaluation */
+    uint64_t hF;    /* hash of the matrix that f factors */
     double *colsum; /* n: column 1-norms of the factored H */
     int h_known, factored;
     double *B;      /* 3n: block solves [a | H^{-1} u | H^{-1} w] */
@@ -64,7 +66,7 @@ static void fac_free(struct ll_cont_fac *f)
     if (!f)
         return;
     ll_ldlt_destroy(f->f);
-    free(f->X), free(f->dgH), free(f->dgF), free(f->colsum), free(f->B);
+    free(f->X), free(f->colsum), free(f->B);
     free(f->y), free(f->res), free(f->work), free(f->iwork), free(f);
 }
 
@@ -76,15 +78,13 @@ static struct ll_cont_fac *fac_alloc(size_t n)
         return NULL;
     ll_status st = ll_ldlt_create(&f->f, n);
     f->X = malloc(m * sizeof *f->X);
-    f->dgH = malloc(n * sizeof *f->dgH);
-    f->dgF = malloc(n * sizeof *f->dgF);
     f->colsum = malloc(n * sizeof *f->colsum);
     f->B = malloc(3 * n * sizeof *f->B);
     f->y = malloc(m * sizeof *f->y);
     f->res = malloc(m * sizeof *f->res);
     f->work = malloc(2 * m * sizeof *f->work);
     f->iwork = malloc(m * sizeof *f->iwork);
-    if (st != LL_OK || !f->X || !f->dgH || !f->dgF || !f->colsum || !f->B ||
+    if (st != LL_OK || !f->X || !f->colsum || !f->B ||
         !f->y || !f->res || !f->work || !f->iwork) {
         fac_free(f);
         return NULL;
@@ -168,19 +168,26 @@ ll_status ll_cont_eval_F(ll_cont_ws *ws, const double *X, double *fnorm)
     return LL_OK;
 }
 
-/* diag(H) equals the saved copy d bit for bit. */
-static int diag_is(size_t n, const double *H, const double *d)
+/* FNV-1a-style hash of the bits of H (n x n), in four independent lanes
+ * so that the multiply latency does not serialise it. Any change of an
+ * entry changes it except with probability ~2^-64. */
+static uint64_t hash_h(size_t n, const double *H)
 {
-    for (size_t i = 0; i < n; i++)
-        if (memcmp(&H[i + i * n], &d[i], sizeof *d) != 0)
-            return 0;
-    return 1;
-}
-
-static void diag_save(size_t n, const double *H, double *d)
-{
-    for (size_t i = 0; i < n; i++)
-        d[i] = H[i + i * n];
+    const uint64_t prime = 0x100000001b3ULL;
+    uint64_t h[4] = {0xcbf29ce484222325ULL, 1, 2, 3};
+    size_t nn = n * n, k = 0;
+    for (; k + 4 <= nn; k += 4)
+        for (int l = 0; l < 4; l++) {
+            uint64_t b;
+            memcpy(&b, &H[k + (size_t)l], sizeof b);
+            h[l] = (h[l] ^ b) * prime;
+        }
+    for (; k < nn; k++) {
+        uint64_t b;
+        memcpy(&b, &H[k], sizeof b);
+        h[0] = (h[0] ^ b) * prime;
+    }
+    return ((h[0] * prime ^ h[1]) * prime ^ h[2]) * prime ^ h[3];
 }
 
 /* ws->H is H(X) (as evaluated here and not overwritten since). */
@@ -188,7 +195,7 @@ static int h_is_at(const ll_cont_ws *ws, const double *X)
 {
     const struct ll_cont_fac *f = ws->fac;
     return f->h_known && memcmp(f->X, X, ws->m * sizeof *X) == 0 &&
-           diag_is(ws->n, ws->H, f->dgH);
+           hash_h(ws->n, ws->H) == f->hH;
 }
 
 ll_status ll_cont_eval_H(ll_cont_ws *ws, const double *X)
@@ -196,13 +203,13 @@ ll_status ll_cont_eval_H(ll_cont_ws *ws, const double *X)
     struct ll_cont_fac *f = ws->fac;
     if (h_is_at(ws, X))
         return LL_OK;
-    f->h_known = 0;
+    f->h_known = 0, f->factored = 0;
     ll_status st = ws->pb->hess(ws->pb->ctx, X, X[ws->n], ws->H);
     if (st != LL_OK)
         return ll_err(ws->eb, st, "cont: Hessian callback failed at p = %g",
                       X[ws->n]);
     memcpy(f->X, X, ws->m * sizeof *X);
-    diag_save(ws->n, ws->H, f->dgH);
+    f->hH = hash_h(ws->n, ws->H);
     f->h_known = 1;
     return LL_OK;
 }
@@ -225,13 +232,14 @@ static ll_status fac_ensure(ll_cont_ws *ws)
 {
     struct ll_cont_fac *f = ws->fac;
     size_t n = ws->n;
-    if (f->factored && diag_is(n, ws->H, f->dgF))
+    uint64_t h = hash_h(n, ws->H);
+    if (f->factored && h == f->hF)
         return LL_OK;
     f->factored = 0;
     if (ll_ldlt_factor(f->f, ws->H) != LL_OK)
         return ll_err(ws->eb, LL_ERR_LAPACK, "cont: LDL^T factorisation "
                       "failed (n = %zu)", n);
-    diag_save(n, ws->H, f->dgF);
+    f->hF = h;
     for (size_t j = 0; j < n; j++) {
         double s = 0.0;
         for (size_t i = 0; i < n; i++)

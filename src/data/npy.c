@@ -175,9 +175,17 @@ static ll_status npy_parse_prefix(const char *path, const unsigned char *b,
                                   size_t len, npy_header *h, size_t *data_off,
                                   ll_errbuf *eb)
 {
-    if (len < 10 || memcmp(b, "\x93NUMPY", 6) != 0)
+    if (len == 0)
+        return ll_err(eb, LL_ERR_DATA, "data: %s: file is empty", path);
+    if (len < 6 ? memcmp(b, "\x93NUMPY", len) == 0 : 0)
+        return ll_err(eb, LL_ERR_PARSE, "data: %s: truncated .npy header "
+                      "(%zu bytes)", path, len);
+    if (len < 6 || memcmp(b, "\x93NUMPY", 6) != 0)
         return ll_err(eb, LL_ERR_PARSE, "data: %s: not a .npy file (bad magic)",
                       path);
+    if (len < 10)
+        return ll_err(eb, LL_ERR_PARSE, "data: %s: truncated .npy header "
+                      "(%zu bytes)", path, len);
     int major = b[6], minor = b[7];
     if (major < 1 || major > 3 || minor != 0)
         return ll_err(eb, LL_ERR_PARSE, "data: %s: unsupported .npy version "

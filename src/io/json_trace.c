@@ -14,6 +14,52 @@
 /* Leading entries of the softening speeds kept in the JSON. */
 #define LL_JSON_SPEEDS 10
 
+/* Out of memory while building: every cJSON constructor returns NULL (and
+ * cJSON_AddItemTo* returns false without taking the item), which would
+ * silently drop keys and print an incomplete object. So every constructor
+ * result below goes through json_note(), which records the failure for
+ * ll_io_trace_json to report as LL_ERR_NOMEM, and items are attached with
+ * json_put / json_push, which free an item that could not be attached. The
+ * macros route the cJSON calls of this file through json_note (a macro's
+ * own name is not expanded again inside it, so they call the real ones). */
+static _Thread_local int json_oom;
+
+static cJSON *json_note(cJSON *item)
+{
+    json_oom |= item == NULL;
+    return item;
+}
+
+static void json_put(cJSON *o, const char *key, cJSON *item)
+{
+    if (!item || !o || !cJSON_AddItemToObject(o, key, item)) {
+        cJSON_Delete(item);
+        json_oom = 1;
+    }
+}
+
+static void json_push(cJSON *a, cJSON *item)
+{
+    if (!item || !a || !cJSON_AddItemToArray(a, item)) {
+        cJSON_Delete(item);
+        json_oom = 1;
+    }
+}
+
+#define cJSON_CreateObject() json_note(cJSON_CreateObject())
+#define cJSON_CreateArray() json_note(cJSON_CreateArray())
+#define cJSON_CreateNull() json_note(cJSON_CreateNull())
+#define cJSON_CreateRaw(s) json_note(cJSON_CreateRaw(s))
+#define cJSON_CreateNumber(x) json_note(cJSON_CreateNumber(x))
+#define cJSON_AddNumberToObject(o, k, x) json_note(cJSON_AddNumberToObject(o, k, x))
+#define cJSON_AddStringToObject(o, k, x) json_note(cJSON_AddStringToObject(o, k, x))
+#define cJSON_AddBoolToObject(o, k, x) json_note(cJSON_AddBoolToObject(o, k, x))
+#define cJSON_AddNullToObject(o, k) json_note(cJSON_AddNullToObject(o, k))
+#define cJSON_AddObjectToObject(o, k) json_note(cJSON_AddObjectToObject(o, k))
+#define cJSON_AddArrayToObject(o, k) json_note(cJSON_AddArrayToObject(o, k))
+#define cJSON_AddItemToObject(o, k, it) json_put(o, k, it)
+#define cJSON_AddItemToArray(a, it) json_push(a, it)
+
 /* A number as raw JSON text in the shortest of %.15g, %.16g, %.17g that
  * reads back exactly: cJSON's own printer accepts a 15-digit form within
  * DBL_EPSILON relative, which loses the last bits (0.30000000000000004 would
@@ -280,8 +326,9 @@ ll_status ll_io_trace_json(const ll_trace_report *rep, char **out,
     *out = NULL;
     if (!rep || !rep->opts || !rep->res)
         return ll_err(eb, LL_ERR_ARG, "io: incomplete trace report");
+    json_oom = 0;
     cJSON *root = json_trace(rep);
-    char *s = root ? cJSON_Print(root) : NULL;
+    char *s = root && !json_oom ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
     if (!s)
         return ll_err(eb, LL_ERR_NOMEM, "io: out of memory building JSON");

@@ -126,6 +126,8 @@ static ll_status switch_in(dg_ctx *C, size_t e, size_t s, const double *kt,
     ll_problem pz;
     ll_errbuf eb = {{0}};
     ll_lscoef cz;
+    if (k >= n) /* the whole space: nothing the full-space switch lacks */
+        return LL_OK;
     if (ll_subspace_create(&sp, C->pb, NULL, D->S, k, &eb) != LL_OK) {
         note(&C->res->events[e], LL_ERR_ARG, "", eb.msg);
         return LL_OK;
@@ -136,7 +138,13 @@ static ll_status switch_in(dg_ctx *C, size_t e, size_t s, const double *kt,
     double d = 0.0;
     for (size_t i = 0; i < n; i++)
         d += (X[i] - ev->x[i]) * (X[i] - ev->x[i]);
-    int inside = sqrt(d) <= 1e-8 * (1.0 + ll_nrm2(n, ev->x));
+    /* x* is in Fix up to the corrector's error in the symmetry-breaking
+     * directions, which are the kernel at a multiple branch point: there a
+     * residual r moves x by ~ r / |mu|, so 1e-12 becomes ~1e-8 a little
+     * away from p*. 1e-6 separates that from a point whose block pattern
+     * differs (O(1) apart); the switch then starts from the projection
+     * z = S^T x*. */
+    int inside = sqrt(d) <= 1e-6 * (1.0 + ll_nrm2(n, ev->x));
     ll_status st = LL_OK;
     if (inside && simple_kernel(C, &pz, ev->p, k, b) &&
         ll_bif_coefficients(&pz, b->z, ev->p, b->phi, &C->o->cont.bif, &cz,

@@ -209,8 +209,12 @@ static void read_npy_should_reject_truncated_and_trailing_data(void **st)
     img[8] = 0xff, img[9] = 0xff;
     const char *p = ll_test_write(tmp, "h.npy", img, len);
     expect_bad_file(p, NULL, LL_ERR_PARSE, "truncated .npy header");
-    p = ll_test_write(tmp, "h.npy", img, 7);
+    p = ll_test_write(tmp, "h.npy", img, 7); /* the magic, cut short */
+    expect_bad_file(p, NULL, LL_ERR_PARSE, "truncated .npy header (7 bytes)");
+    p = ll_test_write(tmp, "h.npy", "PK\x03\x04", 4);
     expect_bad_file(p, NULL, LL_ERR_PARSE, "bad magic");
+    p = ll_test_write(tmp, "h.npy", "", 0);
+    expect_bad_file(p, NULL, LL_ERR_DATA, "file is empty");
 }
 
 static void read_npy_should_reject_garbage_headers(void **st)

@@ -10,6 +10,15 @@
 
 #include "losslab/linalg.h"
 
+/* valgrind's client request (a no-op natively), if its header is installed:
+ * scripts/valgrind.sh installs valgrind, header included, before building. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define LL_HAVE_VALGRIND_H 1
+#endif
+#endif
+
 #define TOL 1e-13
 
 /* element (i, j) of op(A) for A stored with leading dimension ld */
@@ -119,9 +128,15 @@ static void gemv_dot_nrm2_should_match_naive_loops(void **st)
         d += x[i] * y0[i], q += x[i] * x[i];
     assert_true(fabs(ll_dot(M, x, y0) - d) < TOL);
     assert_true(fabs(ll_nrm2(M, x) - sqrt(q)) < TOL);
-    /* nrm2 scales: no overflow for entries near DBL_MAX */
+    /* nrm2 scales: no overflow for entries near DBL_MAX. OpenBLAS's x86-64
+     * dnrm2 kernel sums x_i^2 in x87 80-bit registers without rescaling,
+     * which valgrind emulates in 64 bits (1e600 -> inf): skip this one check
+     * there (only there; natively it must hold). */
     double big[2] = {1e300, 1e300};
-    assert_true(fabs(ll_nrm2(2, big) / 1e300 - sqrt(2.0)) < 1e-14);
+#ifdef LL_HAVE_VALGRIND_H
+    if (!RUNNING_ON_VALGRIND)
+#endif
+        assert_true(fabs(ll_nrm2(2, big) / 1e300 - sqrt(2.0)) < 1e-14);
 }
 
 int main(void)

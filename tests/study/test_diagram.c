@@ -32,10 +32,11 @@ static void pitchfork_diagram_should_find_two_minima_with_sqrt_amplitude(
     void **state)
 {
     (void)state;
-    /* kap = 0: a Z2 symmetry (a -> -a) fixes the known branch, whose
-     * tangent is then orthogonal to phi (with kap != 0 the event location
-     * of the continuation can slip onto the new branch, see the README) */
-    sw_par P = sw_par_default(0.0, 1.5, 0.0);
+    /* kap = 0.3: the known branch is tilted towards phi (phi^T dx/dp
+     * != 0), so the new branches cross the location's arc hyperplanes
+     * close to the branch point; the location must stay on the known
+     * branch (tests/cont/test_locate_bp.c) */
+    sw_par P = sw_par_default(0.0, 1.5, 0.3);
     toy t;
     sw_toy_init(&t, &P, 11);
     ll_problem pb = toy_problem(&t);
