@@ -54,7 +54,7 @@ typedef struct ll_event {
     int index_after;
     double mu1;          /* the crossing eigenvalue at p* (~0) */
     double mu2;          /* the nearest other eigenvalue at p* (the gap) */
-    double kernel_ratio; /* |mu1/mu2| at the last regular point before p* */
+    double kernel_ratio; /* |mu1/mu2| before p*: see opts.kernel_ratio_ds */
     double dmu1_ds;      /* d mu1/ds at p* (exact) */
     double dmu1_dp;      /* d mu1/dp = dmu1_ds / t_p (NaN at a fold) */
     double tp;           /* p-component of the unit tangent at p* */
@@ -147,6 +147,12 @@ typedef struct ll_cont_opts {
      * and a longer step can converge onto a neighbouring branch. 1e-3;
      * 0 turns the control off. */
     double ds_event;
+    /* The kernel ratio |mu1/mu2| of an event is measured at the branch
+     * point this far before the located event in the arc coordinate (where
+     * t_p ~ 1, at lambda* - kernel_ratio_ds): 0.005, the seed paper's grid
+     * spacing. 0: at the last accepted point before the event instead
+     * (which depends on the step-size path). */
+    double kernel_ratio_ds;
 } ll_cont_opts;
 
 ll_cont_opts ll_cont_opts_default(void);

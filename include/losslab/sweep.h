@@ -76,7 +76,7 @@ typedef struct ll_sweep_event {
     double lambda;        /* located lambda* */
     int index_before, index_after;
     double mu2;           /* nearest other eigenvalue at lambda* */
-    double kernel_ratio;  /* |mu1/mu2| at the last regular point before it */
+    double kernel_ratio;  /* |mu1/mu2| before it (ll_cont_opts.kernel_ratio_ds) */
     double dmu1_dlambda;  /* NaN at a fold */
     ll_status status;     /* location status of the event */
 } ll_sweep_event;

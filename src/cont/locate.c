@@ -319,6 +319,24 @@ static ll_status bracket(ll_cont_ws *ws, const ll_cont_point *A,
     return iterate(ws, A, k, b, ev);
 }
 
+/* The kernel ratio |mu1/mu2| (the seed paper's "kernel simplicity") at
+ * the branch point kernel_ratio_ds before the located event in the arc
+ * coordinate, so that it does not depend on where the last accepted point
+ * happened to fall; NaN if that point cannot be computed. */
+static double kernel_ratio_at(ll_cont_ws *ws, const ll_cont_point *A, int k,
+                              loc_buf *b)
+{
+    double sigma = b->c.v.sigma - ws->o->kernel_ratio_ds;
+    for (size_t i = 0; i < ws->m; i++)
+        b->Xg[i] = A->X[i] + sigma * A->t[i];
+    arc_val v;
+    ll_errbuf quiet = {{0}}, *keep = ws->eb;
+    ws->eb = &quiet;
+    ll_status st = arc_point(ws, A, k, sigma, b->Xg, b->dXg, b, &v);
+    ws->eb = keep;
+    return st == LL_OK ? fabs(v.mu / v.mu2) : NAN;
+}
+
 ll_status ll_cont_locate(ll_cont_ws *ws, const ll_cont_point *A,
                          const ll_cont_point *B, int k, ll_event *ev)
 {
@@ -334,6 +352,8 @@ ll_status ll_cont_locate(ll_cont_ws *ws, const ll_cont_point *A,
     st = bracket(ws, A, B, k, &b, ev);
     if (st == LL_OK)
         st = polish(ws, A, &b);
+    if (st == LL_OK && ws->o->kernel_ratio_ds > 0.0)
+        ev->kernel_ratio = kernel_ratio_at(ws, A, k, &b);
     double dp = ev->locate_dp, kr = ev->kernel_ratio;
     ll_errbuf failed = {{0}};
     if (st != LL_OK && ws->eb)

@@ -23,6 +23,7 @@ ll_cont_opts ll_cont_opts_default(void)
     o.progress = NULL, o.user = NULL;
     o.start_tangent = NULL, o.direction = 1;
     o.ds_event = 1e-3;
+    o.kernel_ratio_ds = 5e-3;
     return o;
 }
 
