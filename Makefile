@@ -17,7 +17,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	$(BUILD)/losslab trace --out $(OUT) --json $(OUT)/trace.json
+	$(BUILD)/losslab paper --out $(OUT)/paper
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

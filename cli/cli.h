@@ -14,6 +14,7 @@ int cli_cmd_toy(int argc, char **argv);
 int cli_cmd_coeffs(int argc, char **argv);
 int cli_cmd_widths(int argc, char **argv);
 int cli_cmd_phase(int argc, char **argv);
+int cli_cmd_paper(int argc, char **argv);
 int cli_cmd_diagram(int argc, char **argv);
 
 /* The human summary of a trace (problem, softening and prediction, first

@@ -22,6 +22,8 @@ static const cli_command commands[] = {
     {"widths", "the width sweep: lambda_1'(0), first events and the K/m fit",
      cli_cmd_widths},
     {"phase", "the phase diagram of the toy model v = (1, a)", cli_cmd_phase},
+    {"paper", "every experiment of the seed paper and the report folder",
+     cli_cmd_paper},
     {"diagram", "bifurcation diagram: branch switching, symmetry, Morse "
                 "bookkeeping", cli_cmd_diagram},
     {"toy", "the symmetric toy: transverse eigenvalue, line restrictions, "

@@ -7,7 +7,8 @@
 #   default 900), VG_BUDGET (seconds for all the tests, default 2400),
 #   VG_CHILDREN (1: the losslab binary that CLI tests start runs under
 #   valgrind too; default 1), VG_EXTRA (more valgrind options, e.g.
-#   --track-origins=yes).
+#   --track-origins=yes), VG_EXCLUDE (regex of tests to leave out, ctest -E;
+#   default none).
 #
 # The tests, their commands, working directories and environments are
 # CTest's own (`ctest --show-only=json-v1`, read by a small `cmake -P`
@@ -71,7 +72,8 @@ chmod +x "$WRAP"
 
 # One spec file per test: line 1 the working directory, then "E VAR=value"
 # lines (the test's ENVIRONMENT), then "C arg" lines (its command).
-(cd "$B" && ctest --show-only=json-v1 -R "$FILTER") > "$SPECS/tests.json"
+(cd "$B" && ctest --show-only=json-v1 -R "$FILTER" ${VG_EXCLUDE:+-E "$VG_EXCLUDE"}) \
+  > "$SPECS/tests.json"
 cat > "$SPECS/split.cmake" <<'CMAKE'
 file(READ "${json}" j)
 string(JSON n LENGTH "${j}" tests)

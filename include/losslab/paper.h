@@ -113,6 +113,8 @@ typedef struct ll_paper_result {
     size_t n_widths;
     double *eq22, *rate_cf;  /* n_widths each, NaN where not available */
     ll_inv_fit fit_eq22;     /* the K/m fit of the eq. (22) values */
+    double eq22_power;       /* p of |eq. (22)| ~ m^p (log-log least squares;
+                                a softening rate K/m has p = -1) */
     /* Other data draws: seeds, their K from the closed-form rates. */
     size_t n_draws;
     uint64_t *draw_seed;

@@ -81,7 +81,7 @@ void ll_doc_init(ll_doc *d, const char *dir, const char *title)
            "padding:0 1em;line-height:1.45;color:#222}\n"
            "table{border-collapse:collapse;margin:1em 0;font-size:0.92em}\n"
            "th,td{border:1px solid #bbb;padding:4px 8px;text-align:left;"
-           "vertical-align:top}\nth{background:#eee}\n"
+           "vertical-align:top}\nth{background:#eee}\ntd:first-child{white-space:nowrap}\n"
            "figure{margin:1.5em 0}\nfigure img{max-width:100%;"
            "border:1px solid #ddd}\nfigcaption{font-size:0.9em;color:#444}\n"
            "pre{background:#f4f4f4;padding:0.6em;overflow-x:auto}\n"
@@ -267,10 +267,26 @@ static int embed_base64(ll_doc *d, const char *path)
     return bad ? -1 : 0;
 }
 
+static void para_missing(ll_doc *d, const char *stem)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "(Figure %s not available: its run did not "
+             "produce it.)", stem);
+    para(d, NULL, buf);
+}
+
 void ll_doc_figure(ll_doc *d, const char *stem, const char *caption)
 {
     char path[4096];
+    FILE *fp;
     close_list(d);
+    snprintf(path, sizeof path, "%s/%s.png", d->dir, stem);
+    if (!(fp = fopen(path, "rb"))) {
+        d->missing++;
+        para_missing(d, stem);
+        return;
+    }
+    fclose(fp);
     sb_str(d, &d->md, "![");
     sb_md_cell(d, caption);
     sb_str(d, &d->md, "]("), sb_str(d, &d->md, stem);
@@ -282,7 +298,6 @@ void ll_doc_figure(ll_doc *d, const char *stem, const char *caption)
     sb_str(d, &d->html, "<figure>\n<img alt=\"");
     sb_html(d, caption);
     sb_str(d, &d->html, "\" src=\"data:image/png;base64,");
-    snprintf(path, sizeof path, "%s/%s.png", d->dir, stem);
     if (embed_base64(d, path) != 0)
         d->missing++;
     sb_str(d, &d->html, "\">\n<figcaption>");

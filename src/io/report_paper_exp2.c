@@ -81,9 +81,10 @@ void ll_rp_exp5(ll_doc *d, const ll_paper_report *rep)
                 "more cleanly one-dimensional as m grows.");
     ll_doc_lead(d, "losslab:", "the fit lambda_1'(0) = K/m + K2/m^2 over "
                 "%zu widths gives K = %.4f, K2 = %.4f (rms %.1e), m* = "
-                "|K|/alpha = %.2f, slope %.4f. The same fit of the eq. (22) "
-                "values gives K = %.4f.", w->fit.n_used, w->fit.K, w->fit.K2,
-                w->fit.rms, w->fit.m_star, w->fit.slope, r->fit_eq22.K);
+                "|K|/alpha = %.2f, slope %.4f. The paper's eq. (22), "
+                "evaluated at the same widths (column eq. (22)), falls like "
+                "m^%.1f.", w->fit.n_used, w->fit.K, w->fit.K2, w->fit.rms,
+                w->fit.m_star, w->fit.slope, r->eq22_power);
     ll_doc_table_begin(d, 8, head);
     for (size_t i = 0; i < w->n; i++)
         sweep_row(d, &w->items[i], i < r->n_widths ? r->eq22[i] : NAN, 1);

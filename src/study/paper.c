@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "losslab/model.h"
+#include "study/exp_internal.h"
 
 static double now_s(void)
 {
@@ -97,6 +98,23 @@ static ll_status closed_form_at(const ll_data *D, const ll_widths_opts *w,
     return st;
 }
 
+/* Slope of log|y| against log m over the finite nonzero y (NaN if fewer
+ * than two): the power p of |y| ~ m^p. */
+static double loglog_slope(size_t n, const double *m, const double *y)
+{
+    double lx[64], ly[64], slope, icpt;
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 64; i++)
+        if (isfinite(y[i]) && y[i] != 0 && m[i] > 0) {
+            lx[k] = log(m[i]);
+            ly[k++] = log(fabs(y[i]));
+        }
+    if (k < 2)
+        return NAN;
+    ll_study_linfit(k, lx, ly, &slope, &icpt);
+    return slope;
+}
+
 /* Eq. (22) and the closed-form rate at every width, and the fit of eq. (22). */
 static ll_status formulas_widths(const ll_paper_opts *o, ll_paper_result *r,
                                  ll_errbuf *eb)
@@ -120,6 +138,7 @@ static ll_status formulas_widths(const ll_paper_opts *o, ll_paper_result *r,
     ll_errbuf e3 = {{0}};
     ll_fit_inverse_width(w->n_widths, m, r->eq22, w->trace.model.alpha,
                          &r->fit_eq22, &e3);
+    r->eq22_power = loglog_slope(w->n_widths, m, r->eq22);
     free(m);
     return LL_OK;
 }

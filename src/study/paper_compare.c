@@ -130,10 +130,10 @@ const ll_event *ll_paper_first_event(const ll_paper_result *r)
 void ll_paper_compare(const ll_paper_opts *o, ll_paper_result *res)
 {
     res->n_rows = 0;
+    ll_paper_rows_exp1(o, res);
     ll_paper_rows_exp2(o, res);
     ll_paper_rows_exp3(o, res);
-    ll_paper_rows_exp6(o, res);
-    ll_paper_rows_exp5(o, res);
-    ll_paper_rows_exp1(o, res);
     ll_paper_rows_exp4(o, res);
+    ll_paper_rows_exp5(o, res);
+    ll_paper_rows_exp6(o, res);
 }

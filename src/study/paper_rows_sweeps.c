@@ -61,14 +61,18 @@ static void row_K(ll_paper_result *r)
     size_t i10 = width_index(r, 10);
     NOTE(w, "losslab fits the softening rate, the smallest eigenvalue of "
          "degenerate perturbation theory restricted to E (MATH.md section "
-         "1), at %zu widths (rms %.1e). The paper fits its eq. (22), a "
-         "Gauss-Newton term that vanishes on E; evaluated at the same "
-         "widths, eq. (22) gives |K| = %.4f", f->n_used, f->rms,
-         fabs(r->fit_eq22.K));
+         "1), at %zu widths (rms %.1e). The paper says it fits its eq. "
+         "(22), a Gauss-Newton term that vanishes on E; evaluated at the "
+         "same widths eq. (22) is %s", f->n_used, f->rms,
+         r->eq22 && r->eq22[0] > 0 ? "positive" : "of either sign");
     if (i10 < r->n_widths && r->eq22)
-        NOTE(w, " (at m = 10 eq. (22) is %.4g where the rate is %.4g)",
-             r->eq22[i10], r->rate_cf[i10]);
-    NOTE(w, ".");
+        NOTE(w, " (%.4g at m = 10, where the rate is %.4g)", r->eq22[i10],
+             r->rate_cf[i10]);
+    NOTE(w, " and falls like m^%.1f, %s, so the paper's K cannot come from "
+         "eq. (22) as written (its K/m fit: K = %.4f, rms %.1e).",
+         r->eq22_power, fabs(r->eq22_power + 1) < 0.25 ? "like 1/m"
+                                                      : "not like 1/m",
+         r->fit_eq22.K, r->fit_eq22.rms);
     note_draws(w, r);
 }
 
@@ -84,11 +88,10 @@ static void row_slope(ll_paper_result *r, const ll_paper_opts *o)
     w->losslab = f->slope;
     TEXT(w, "%.4f (m* = |K|/alpha = %.1f)", f->slope, f->m_star);
     ll_paper_row_verdict(w);
-    NOTE(w, "The slope is alpha/|K| with alpha = %g, so it follows K: with "
-         "the eq. (22) fit it would be %.4f", alpha,
-         alpha / fabs(r->fit_eq22.K));
+    NOTE(w, "The slope is alpha/|K| with alpha = %g, so it follows K",
+         alpha);
     if (r->n_draws)
-        NOTE(w, ", over the other draws %.4f to %.4f",
+        NOTE(w, "; over the other draws it ranges from %.4f to %.4f",
              alpha / fabs(r->draw_K_min), alpha / fabs(r->draw_K_max));
     NOTE(w, ".");
 }
@@ -98,7 +101,7 @@ static void row_slope(ll_paper_result *r, const ll_paper_opts *o)
 static void row_crossings(ll_paper_result *r, const ll_paper_opts *o)
 {
     char yes[256] = "", no[256] = "", paper[256] = "";
-    double lmax = o->widths.trace.cont.p_max;
+    double lmax = o->widths.trace.cont.p_max, need = HUGE_VAL;
     int same = 1;
     ll_paper_row *w = ROW(r, "crossings", "widths with a crossing on [0, 1]",
                           "Exp 5", "widths/widths", NAN, "m <= 15 only",
@@ -124,17 +127,27 @@ static void row_crossings(ll_paper_result *r, const ll_paper_opts *o)
         size_t k = 0;
         for (size_t j = 1; j < it->len; j++)
             k = it->mu1[j] < it->mu1[k] ? j : k;
-        if (it->len)
-            NOTE(w, "m = %g: predicted %.3f but mu_1 only falls to %.3g (at "
-                 "lambda = %.3f) and turns back up. ", it->param,
-                 it->lambda_star_predicted, it->mu1[k], it->lambda[k]);
+        if (!it->len)
+            continue;
+        NOTE(w, "m = %g: predicted %.3f, but mu_1 only falls to %.3g (at "
+             "lambda = %.3f) and turns back up. ", it->param,
+             it->lambda_star_predicted, it->mu1[k], it->lambda[k]);
         list_add(no, sizeof no, it->param);
+        need = fmin(need, it->mu1[k]);
     }
     if (no[0])
-        NOTE(w, "The first-order prediction alpha/|lambda_1'(0)| is not the "
-             "event at m in {%s}: a minimiser's eigenvalue tracking on a "
-             "grid, with its tolerance, reads the prediction, not the "
-             "branch.", no);
+        NOTE(w, "At m in {%s} the first-order prediction alpha/|lambda_1'(0)| "
+             "is below %g but the branch touches down without crossing: a "
+             "crossing reported there needs an error of only %.1e in the "
+             "smallest eigenvalue", no, lmax, need);
+    const ll_event *ev = ll_paper_first_event(r);
+    if (no[0] && ev)
+        NOTE(w, " (the error that would move lambda* at m = %zu from "
+             "losslab's %.4f to the paper's 0.721 is %.1e)",
+             r->coeffs.trace.width, ev->p,
+             fabs(r->coeffs.trace.soft.mu0 / ev->p) * fabs(ev->p - 0.721));
+    if (no[0])
+        NOTE(w, ".");
 }
 
 static void row_mu0(ll_paper_result *r, const ll_paper_opts *o)
