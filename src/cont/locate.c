@@ -322,9 +322,11 @@ static ll_status bracket(ll_cont_ws *ws, const ll_cont_point *A,
 /* The kernel ratio |mu1/mu2| (the seed paper's "kernel simplicity") at
  * the branch point kernel_ratio_ds before the located event in the arc
  * coordinate, so that it does not depend on where the last accepted point
- * happened to fall; NaN if that point cannot be computed. */
-static double kernel_ratio_at(ll_cont_ws *ws, const ll_cont_point *A, int k,
-                              loc_buf *b)
+ * happened to fall. NaN if that point cannot be computed (a diagnostic,
+ * not a reason to fail the event); only running out of memory is an
+ * error. */
+static ll_status kernel_ratio_at(ll_cont_ws *ws, const ll_cont_point *A,
+                                 int k, loc_buf *b, double *kr)
 {
     double sigma = b->c.v.sigma - ws->o->kernel_ratio_ds;
     for (size_t i = 0; i < ws->m; i++)
@@ -334,7 +336,11 @@ static double kernel_ratio_at(ll_cont_ws *ws, const ll_cont_point *A, int k,
     ws->eb = &quiet;
     ll_status st = arc_point(ws, A, k, sigma, b->Xg, b->dXg, b, &v);
     ws->eb = keep;
-    return st == LL_OK ? fabs(v.mu / v.mu2) : NAN;
+    *kr = st == LL_OK ? fabs(v.mu / v.mu2) : NAN;
+    if (st == LL_ERR_NOMEM)
+        return ll_err(ws->eb, st, "cont: out of memory measuring the kernel "
+                      "ratio");
+    return LL_OK;
 }
 
 ll_status ll_cont_locate(ll_cont_ws *ws, const ll_cont_point *A,
@@ -353,7 +359,7 @@ ll_status ll_cont_locate(ll_cont_ws *ws, const ll_cont_point *A,
     if (st == LL_OK)
         st = polish(ws, A, &b);
     if (st == LL_OK && ws->o->kernel_ratio_ds > 0.0)
-        ev->kernel_ratio = kernel_ratio_at(ws, A, k, &b);
+        st = kernel_ratio_at(ws, A, k, &b, &ev->kernel_ratio);
     double dp = ev->locate_dp, kr = ev->kernel_ratio;
     ll_errbuf failed = {{0}};
     if (st != LL_OK && ws->eb)
