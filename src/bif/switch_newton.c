@@ -94,12 +94,18 @@ ll_status ll_switch_newton(ll_switch_ws *w, double *X, const double *c,
         if (fn <= w->ftol && fabs(g) <= 1e-12 * (1.0 + xn) &&
             (it == 0 || dnorm <= LL_SWITCH_STEP_SMALL * (1.0 + xn)))
             return LL_OK;
-        if (it == w->maxit || (st = jacobian(w, X, c)) != LL_OK)
+        if (it == w->maxit)
             break;
+        /* Out of memory is an error, not a stage that did not converge. */
+        if ((st = jacobian(w, X, c)) != LL_OK)
+            return st == LL_ERR_NOMEM ? st : LL_ERR_NOCONV;
         for (size_t i = 0; i < n; i++)
             w->r[i] = -w->F[i];
         w->r[n] = -g;
-        if (ll_solve(m, w->J, 1, w->r, NULL) != LL_OK)
+        if ((st = ll_solve(m, w->J, 1, w->r, NULL)) == LL_ERR_NOMEM)
+            return ll_err(w->eb, st, "bif: out of memory in the switching "
+                          "Newton iteration");
+        if (st != LL_OK)
             return LL_ERR_SINGULAR;
         double fac = deflation_factor(m, X, w->r, defl, n_defl);
         if (!(fabs(fac) > 1e-300))

@@ -124,8 +124,11 @@ static ll_status event_tangent(ll_cont_ws *ws, const ll_cont_point *A,
     size_t m = ws->m;
     memset(t, 0, m * sizeof *t);
     t[ws->n] = 1.0;
-    if (ll_cont_bordered_solve(ws, A->t, t) != LL_OK ||
-        !(ws->last_rcond >= LL_CONT_RCOND_BP))
+    ll_status st = ll_cont_bordered_solve(ws, A->t, t);
+    if (st == LL_ERR_NOMEM) /* not a singular system: an error */
+        return ll_err(ws->eb, st, "cont: out of memory for the tangent at "
+                      "p = %g", X[ws->n]);
+    if (st != LL_OK || !(ws->last_rcond >= LL_CONT_RCOND_BP))
         return tangent_bp(ws, A, X, k, t, d3, buf, &ev->dmu1_ds);
     double nt = ll_nrm2(m, t);
     for (size_t i = 0; i < m; i++)

@@ -113,7 +113,10 @@ static ll_status arc_point(ll_cont_ws *ws, const ll_cont_point *A, int k,
     v->sigma = sigma, v->p = X[n], v->dmu = NAN, v->has_dx = 0;
     memset(dX, 0, ws->m * sizeof *dX);
     dX[n] = 1.0;
-    if (ll_cont_bordered_solve(ws, A->t, dX) != LL_OK) {
+    st = ll_cont_bordered_solve(ws, A->t, dX);
+    if (st == LL_ERR_NOMEM) /* not a singular system: an error */
+        return ll_err(ws->eb, st, "cont: out of memory in event location");
+    if (st != LL_OK) {
         memset(dX, 0, ws->m * sizeof *dX); /* singular: no derivative */
         return LL_OK;
     }

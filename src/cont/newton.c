@@ -106,8 +106,9 @@ ll_status ll_cont_correct(ll_cont_ws *ws, double *X, const double *c,
             ws->r[i] = -ws->F[i];
         ws->r[n] = -g;
         if ((st = ll_cont_bordered_solve_nocond(ws, c, ws->r)) != LL_OK)
-            return ll_err(ws->eb, st, "cont: singular bordered Jacobian at "
-                          "p = %g", X[n]);
+            return ll_err(ws->eb, st, "cont: %s bordered Jacobian at p = %g",
+                          st == LL_ERR_NOMEM ? "out of memory solving the"
+                                             : "singular", X[n]);
         for (size_t i = 0; i < m; i++)
             X[i] += ws->r[i];
         dnorm = ll_nrm2(m, ws->r);

@@ -41,8 +41,9 @@ ll_status ll_cont_tangent(ll_cont_ws *ws, const double *X, const double *c,
         st = ll_cont_bordered_solve(ws, c, t);
     }
     if (st != LL_OK)
-        return ll_err(ws->eb, st, "cont: singular system for the tangent at "
-                      "p = %g", X[n]);
+        return ll_err(ws->eb, st, "cont: %s system for the tangent at p = %g",
+                      st == LL_ERR_NOMEM ? "out of memory solving the"
+                                         : "singular", X[n]);
     double nt = ll_nrm2(m, t);
     if (!(nt > 0.0) || !isfinite(nt))
         return ll_err(ws->eb, LL_ERR_SINGULAR, "cont: degenerate tangent at "

@@ -14,15 +14,8 @@ static cJSON *cf_config(const ll_coeffs_report *rep)
     const ll_trace_result *t = &rep->res->trace;
     cJSON *c = cJSON_CreateObject();
     cJSON_AddItemToObject(c, "data", ll_jx_data_source(rep->data));
-    cJSON_AddNumberToObject(c, "dim", (double)t->dim);
-    cJSON_AddNumberToObject(c, "samples", (double)t->samples);
-    cJSON_AddNumberToObject(c, "width", (double)t->width);
-    cJSON_AddNumberToObject(c, "nparams", (double)t->nparams);
-    ll_jx_add_num(c, "alpha", o->trace.model.alpha);
-    ll_jx_add_str(c, "act", o->trace.model.act ? o->trace.model.act->name : NULL);
-    cJSON_AddItemToObject(c, "v", ll_jx_nums(t->v, t->v ? t->width : 0));
-    cJSON_AddBoolToObject(c, "train_v", o->trace.model.train_v);
-    cJSON_AddBoolToObject(c, "bias", o->trace.model.bias);
+    ll_jx_add_model(c, &o->trace.model, t->dim, t->samples, t->width,
+                    t->nparams, t->v);
     ll_jx_add_num(c, "lambda_max", o->trace.cont.p_max);
     cJSON_AddItemToObject(c, "continuation", ll_jx_cont_opts(&o->trace.cont));
     cJSON *fd = cJSON_AddObjectToObject(c, "fd");
@@ -35,10 +28,7 @@ static cJSON *cf_config(const ll_coeffs_report *rep)
     cJSON_AddNumberToObject(c, "line_points", (double)o->line_points);
     ll_jx_add_num(c, "mu_step", o->mu_step);
     cJSON_AddNumberToObject(c, "mu_points", (double)o->mu_points);
-    if (rep->data && !rep->data->x_path)
-        cJSON_AddNumberToObject(c, "seed", (double)rep->data->gen.seed);
-    else
-        cJSON_AddNullToObject(c, "seed");
+    ll_jx_add_seed(c, rep->data);
     ll_jx_provenance(c, rep->command_line);
     return c;
 }
@@ -122,19 +112,20 @@ ll_status ll_io_coeffs_json(const ll_coeffs_report *rep, char **out,
     if (!rep || !rep->opts || !rep->res)
         return ll_err(eb, LL_ERR_ARG, "io: incomplete coeffs report");
     const ll_coeffs_result *r = rep->res;
+    unsigned long mark = ll_jx_mark();
     cJSON *root = cJSON_CreateObject();
     cJSON_AddItemToObject(root, "config", cf_config(rep));
     cJSON_AddStringToObject(root, "status", ll_status_name(r->status));
     cJSON_AddStringToObject(root, "reason", r->reason);
     cJSON_AddBoolToObject(root, "have_event", r->have_event);
     if (!r->have_event)
-        return ll_jx_finish(root, out, eb);
+        return ll_jx_finish(root, mark, out, eb);
     cJSON_AddItemToObject(root, "event", cf_event(r));
     cJSON_AddItemToObject(root, "coefficients", cf_rows(r));
     ll_jx_add_num(root, "g_ap_unslaved", r->g_ap_unslaved);
     cJSON_AddItemToObject(root, "line", cf_line(r));
     cJSON_AddItemToObject(root, "c2_vs_mu", cf_mu(r));
-    return ll_jx_finish(root, out, eb);
+    return ll_jx_finish(root, mark, out, eb);
 }
 
 ll_status ll_io_write_coeffs_json(const char *path,

@@ -17,15 +17,8 @@ static cJSON *dg_config(const ll_diagram_report *rep)
     cJSON *c = cJSON_CreateObject();
     cJSON_AddItemToObject(c, "data", ll_jx_data_source(rep->data));
     cJSON_AddBoolToObject(c, "toy_data", rep->toy_data);
-    cJSON_AddNumberToObject(c, "dim", (double)r->dim);
-    cJSON_AddNumberToObject(c, "samples", (double)r->samples);
-    cJSON_AddNumberToObject(c, "width", (double)r->width);
-    cJSON_AddNumberToObject(c, "nparams", (double)r->nparams);
-    ll_jx_add_num(c, "alpha", o->model.alpha);
-    ll_jx_add_str(c, "act", o->model.act ? o->model.act->name : NULL);
-    cJSON_AddItemToObject(c, "v", ll_jx_nums(r->v, r->v ? r->width : 0));
-    cJSON_AddBoolToObject(c, "train_v", o->model.train_v);
-    cJSON_AddBoolToObject(c, "bias", o->model.bias);
+    ll_jx_add_model(c, &o->model, r->dim, r->samples, r->width, r->nparams,
+                    r->v);
     cJSON_AddStringToObject(c, "param", ll_diagram_param_str(o->param));
     ll_jx_add_num(c, "lambda_fixed", o->param == LL_DIAGRAM_PARAM_ALPHA
                                          ? o->lambda_fixed : NAN);
@@ -38,10 +31,7 @@ static cJSON *dg_config(const ll_diagram_report *rep)
     ll_jx_add_num(c, "v_equal_tol", o->v_equal_tol);
     cJSON_AddStringToObject(c, "y", ll_diagram_y_str(rep->y));
     cJSON_AddItemToObject(c, "continuation", ll_jx_cont_opts(&o->diagram.cont));
-    if (rep->data && !rep->data->x_path)
-        cJSON_AddNumberToObject(c, "seed", (double)rep->data->gen.seed);
-    else
-        cJSON_AddNullToObject(c, "seed");
+    ll_jx_add_seed(c, rep->data);
     ll_jx_provenance(c, rep->command_line);
     return c;
 }
@@ -189,7 +179,9 @@ ll_status ll_io_diagram_json(const ll_diagram_report *rep, char **out,
 {
     if (!rep || !rep->opts || !rep->res || !out)
         return ll_err(eb, LL_ERR_ARG, "io: NULL diagram report");
-    return ll_jx_finish(dg_root(rep), out, eb);
+    unsigned long mark = ll_jx_mark();
+    cJSON *root = dg_root(rep);
+    return ll_jx_finish(root, mark, out, eb);
 }
 
 ll_status ll_io_write_diagram_json(const char *path,

@@ -32,10 +32,7 @@ static cJSON *toy_config(const ll_toy_report *rep)
                           ll_jx_nums(o->contour_lambda, o->n_contour));
     cJSON_AddNumberToObject(k, "grid", (double)o->grid);
     ll_jx_add_num(k, "window", o->window);
-    if (rep->data && !rep->data->x_path)
-        cJSON_AddNumberToObject(c, "seed", (double)rep->data->gen.seed);
-    else
-        cJSON_AddNullToObject(c, "seed");
+    ll_jx_add_seed(c, rep->data);
     ll_jx_provenance(c, rep->command_line);
     return c;
 }
@@ -119,6 +116,7 @@ ll_status ll_io_toy_json(const ll_toy_report *rep, char **out, ll_errbuf *eb)
     if (!rep || !rep->opts || !rep->res)
         return ll_err(eb, LL_ERR_ARG, "io: incomplete toy report");
     const ll_toy_result *r = rep->res;
+    unsigned long mark = ll_jx_mark();
     cJSON *root = cJSON_CreateObject();
     cJSON_AddItemToObject(root, "config", toy_config(rep));
     cJSON_AddStringToObject(root, "status", ll_status_name(r->status));
@@ -140,7 +138,7 @@ ll_status ll_io_toy_json(const ll_toy_report *rep, char **out, ll_errbuf *eb)
     cJSON *st = cJSON_AddObjectToObject(root, "stats");
     cJSON_AddNumberToObject(st, "steps", (double)r->len);
     ll_jx_add_num(st, "time_total", r->time_total);
-    return ll_jx_finish(root, out, eb);
+    return ll_jx_finish(root, mark, out, eb);
 }
 
 ll_status ll_io_write_toy_json(const char *path, const ll_toy_report *rep,

@@ -3,7 +3,6 @@
  * timings, and the configuration (data sources, model, lists, version, git
  * revision, command line). Numbers as in every losslab JSON (shortest exact
  * form, non-finite -> null: io/json_exp.c). */
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +110,7 @@ ll_status ll_io_paper_json(const ll_paper_report *rep, char **out,
     if (!rep || !rep->opts || !rep->res)
         return ll_err(eb, LL_ERR_ARG, "io: incomplete paper report");
     const ll_paper_result *r = rep->res;
+    unsigned long mark = ll_jx_mark();
     cJSON *root = cJSON_CreateObject(), *rows = cJSON_CreateArray();
     cJSON *st = cJSON_CreateObject(), *stage = cJSON_CreateObject();
     cJSON_AddItemToObject(root, "config", config_json(rep));
@@ -127,5 +127,5 @@ ll_status ll_io_paper_json(const ll_paper_report *rep, char **out,
     cJSON_AddItemToObject(st, "time_stage", stage);
     ll_jx_add_num(st, "time_total", r->time_total);
     cJSON_AddItemToObject(root, "stats", st);
-    return ll_jx_finish(root, out, eb);
+    return ll_jx_finish(root, mark, out, eb);
 }

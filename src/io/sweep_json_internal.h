@@ -3,13 +3,8 @@
 #ifndef LL_IO_SWEEP_JSON_INTERNAL_H
 #define LL_IO_SWEEP_JSON_INTERNAL_H
 
-#include <cjson/cJSON.h>
-
+#include "io/json_exp.h" /* numbers (ll_jx_num), checked construction */
 #include "losslab/sweep_io.h"
-
-/* A number in the shortest of %.15g..%.17g that reads back exactly;
- * non-finite -> null. */
-cJSON *ll_sj_num(double x);
 
 /* The config object. full = 1: also the parameter list, command line and
  * jobs (the combined JSON); 0: only what determines an item's numbers (the

@@ -192,11 +192,16 @@ static ll_status sj_resume_one(const char *path, const cJSON *root,
     return LL_OK;
 }
 
-/* The current config as parsed JSON (numbers as numbers, like a file). */
+/* The current config as parsed JSON (numbers as numbers, like a file);
+ * NULL out of memory (also when a key was lost building it: an incomplete
+ * config would refuse a good item as "computed with a different
+ * configuration"). */
 static cJSON *sj_config_parsed(const ll_sweep_report *rep)
 {
+    unsigned long mark = ll_jx_mark();
     cJSON *c = ll_sj_config(rep, 0);
-    char *s = c ? cJSON_PrintUnformatted(c) : NULL;
+    char *s = c && !ll_jx_failed_since(mark) ? cJSON_PrintUnformatted(c)
+                                             : NULL;
     cJSON_Delete(c);
     c = s ? cJSON_Parse(s) : NULL;
     free(s);

@@ -290,9 +290,13 @@ static ll_status cf_rows(cf_ws *w, const ll_model *M, const ll_data *D,
         st = cf_fd_gap_gaaa(w, x, p, phi, o, d4, &gap, &gaaa);
     if (st != LL_OK)
         return st;
-    if (!o->trace.model.train_v && !o->trace.model.bias &&
-        cf_paper(M, D, o->trace.model.act, x, p, phi, &pd3, &pd4) != LL_OK)
-        pd3 = pd4 = NAN;
+    if (!o->trace.model.train_v && !o->trace.model.bias) {
+        st = cf_paper(M, D, o->trace.model.act, x, p, phi, &pd3, &pd4);
+        if (st == LL_ERR_NOMEM) /* not a NaN of the formula: an error */
+            return st;
+        if (st != LL_OK)
+            pd3 = pd4 = NAN;
+    }
     const ll_lscoef *c = &res->coef;
     cf_row(&res->rows[0], "g_p", c->g_p, fd_gp, o->h_p, NAN, NULL);
     cf_row(&res->rows[1], "g_aa", c->g_aa, d3, o->h_3, pd3,
@@ -308,12 +312,13 @@ static ll_status cf_rows(cf_ws *w, const ll_model *M, const ll_data *D,
         ll_gemv(0, w->n, w->n, 1.0, w->H, w->n, phi, 0.0, w->F);
         res->g_ap_unslaved = ll_dot(w->n, phi, w->F);
     }
-    if (st == LL_OK && cf_q(w, x, NULL, 0, p, phi, &q) == LL_OK) {
+    ll_status sq = st == LL_OK ? cf_q(w, x, NULL, 0, p, phi, &q) : st;
+    if (sq == LL_OK) {
         res->c2_taylor = 0.5 * q;
         res->c3_taylor = c->g_aa / 6.0;
         res->c4_taylor = c->g_aaa_bare / 24.0;
     }
-    return st;
+    return sq == LL_ERR_NOMEM ? sq : st;
 }
 
 /* phi_red(a) = L(x + a phi) - L(x) on the symmetric grid, fit c2..c4. */
@@ -394,10 +399,14 @@ static ll_status cf_mu(cf_ws *w, const ll_coeffs_opts *o,
         long j = (long)(k % o->mu_points) + 1;
         double mu = (k < o->mu_points ? -1.0 : 1.0) * (double)j * o->mu_step;
         ll_errbuf eb2 = {{0}};
-        if (ll_study_point_at(w->pb, &res->trace.cont.branch,
-                              res->event.p + mu, lo, hi, 1e-13, x,
-                              &eb2) != LL_OK)
+        st = ll_study_point_at(w->pb, &res->trace.cont.branch,
+                               res->event.p + mu, lo, hi, 1e-13, x, &eb2);
+        if (st == LL_ERR_NOMEM)
+            break;
+        if (st != LL_OK) {
+            st = LL_OK;
             continue; /* that lambda is not on this part of the branch */
+        }
         st = cf_line_fit(w->pb, x, res->event.p + mu, res->event.phi,
                          o->line_amax, L, a, a + L, xt, c, &resid);
         if (st == LL_OK)

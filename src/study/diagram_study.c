@@ -84,7 +84,10 @@ static ll_status setup(const ll_data *D, const ll_diagram_study_opts *o,
     double *g = malloc(P * sizeof *g), *z = calloc(P, sizeof *z), g0 = 1.0;
     if (!g || !z)
         st = ll_err(eb, LL_ERR_NOMEM, "diagram: out of memory");
-    else if ((st = pb.grad(pb.ctx, z, 0.0, g)) == LL_OK)
+    else if ((st = pb.grad(pb.ctx, z, 0.0, g)) != LL_OK)
+        st = ll_err(eb, st, "diagram: gradient at theta = 0: %s",
+                    ll_status_str(st));
+    else
         g0 = fmax(1.0, ll_nrm2(P, g));
     free(g);
     free(z);

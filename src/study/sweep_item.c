@@ -70,6 +70,14 @@ ll_status ll_sweep_item_from_trace(ll_sweep_item *it, const ll_trace_result *r,
         memcpy(it->v, r->v, r->width * sizeof *it->v);
     it->status = r->status;
     snprintf(it->reason, sizeof it->reason, "%s", r->reason);
+    /* lambda1_prime0 is the softening's: the trace records the softening
+     * running out of memory in soft_status and carries on, but an item
+     * has one status, and a NaN lambda1_prime0 must not pass for one. */
+    if (r->soft_status == LL_ERR_NOMEM && it->status >= 0) {
+        it->status = LL_ERR_NOMEM;
+        snprintf(it->reason, sizeof it->reason, "softening: %.200s",
+                 r->soft_reason);
+    }
     it->lambda1_prime0 = r->lambda1_prime0;
     it->lambda_star_predicted = r->lambda_star_predicted;
     it->mu_min0 = r->soft_status == LL_OK ? r->soft.mu0 : NAN;

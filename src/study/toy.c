@@ -320,11 +320,20 @@ static void toy_event_finish(toy_ctx *c, const double *z, const double *phi0,
     ev->w[0] = x[0];
     ev->w[1] = x[1];
     ev->dmuT_dlambda = NAN;
-    ll_status st = c->full.hess(c->full.ctx, x, ev->lambda, H);
+    ll_status st = c->full.hess(c->full.ctx, x, ev->lambda, H), sd;
     ev->mu_T = st == LL_OK ? quad(H, c->eT, c->eT) : NAN;
     ev->mu_L = st == LL_OK ? quad(H, c->eL, c->eL) : NAN;
-    if (c->sp && toy_dmuT(c, x, z, ev->lambda, &ev->dmuT_dlambda) != LL_OK)
-        ev->dmuT_dlambda = NAN;
+    sd = c->sp ? toy_dmuT(c, x, z, ev->lambda, &ev->dmuT_dlambda) : LL_OK;
+    if (sd != LL_OK)
+        ev->dmuT_dlambda = NAN; /* NaN: not computed (singular H_z) */
+    /* A NaN that is not the maths' (out of memory) is said in the status. */
+    if (sd == LL_ERR_NOMEM && st == LL_OK)
+        st = sd;
+    if (st != LL_OK && ev->status == LL_OK) {
+        ev->status = st;
+        snprintf(ev->reason, sizeof ev->reason, "toy: %s at the event",
+                 ll_status_str(st));
+    }
     /* The swap symmetry makes g_aa vanish along e_T: declare it. */
     bo.z2_declared = c->sp && ev->from_transverse;
     st = ll_bif_coefficients(&c->full, x, ev->lambda, phi, &bo, &ev->coef,
@@ -357,8 +366,8 @@ static void toy_locate(toy_ctx *c, ll_toy_result *r, const ll_toy_opts *o,
         for (size_t i = 0; i < b->n; i++) /* guess: interpolate the ends */
             z[i] = (1 - t) * za[i] + t * zb[i];
         ll_status st = toy_muT_at(c, cpt, z, &fc, &eb);
-        if (st != LL_OK) {
-            ev->status = LL_ERR_LOCATE;
+        if (st != LL_OK) { /* out of memory is not a location failure */
+            ev->status = st == LL_ERR_NOMEM ? st : LL_ERR_LOCATE;
             snprintf(ev->reason, sizeof ev->reason, "%.120s", eb.msg);
             break;
         }
@@ -501,14 +510,21 @@ static ll_status toy_line(toy_ctx *c, ll_toy_result *r, const ll_toy_opts *o,
         ln->phi[k] = La - L0;
     }
     double cf[3];
-    if (st == LL_OK &&
-        ll_study_polyfit(n, ln->a, ln->phi, 2, 4, cf, &ln->resid) == LL_OK) {
+    ll_status sf = st == LL_OK ? ll_study_polyfit(n, ln->a, ln->phi, 2, 4, cf,
+                                                  &ln->resid)
+                               : st;
+    if (sf == LL_OK) {
         ln->c2 = cf[0];
         ln->c3 = cf[1];
         ln->c4 = cf[2];
+    } else if (sf == LL_ERR_NOMEM) { /* not a NaN of the fit: an error */
+        st = sf;
     }
     ln->status = st;
-    return st;
+    if (st != LL_OK)
+        return ll_err(eb, st, "toy: line restriction at lambda = %g: %s",
+                      ln->lambda, ll_status_str(st));
+    return LL_OK;
 }
 
 /* The loss on the lattice, tabulated separably: with d = 1 and m = 2,

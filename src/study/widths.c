@@ -125,6 +125,11 @@ void ll_widths_fit(ll_sweep_result *res, double alpha)
             y[i] = res->items[i].done ? res->items[i].lambda1_prime0 : NAN;
         }
         ll_fit_inverse_width(res->n, m, y, alpha, &res->fit, NULL);
+    } else { /* recorded, not left looking like "too few widths" */
+        res->fit.K = res->fit.K2 = res->fit.rms = NAN;
+        res->fit.m_star = res->fit.slope = NAN;
+        res->fit.n_used = 0;
+        res->fit.status = LL_ERR_NOMEM;
     }
     free(m);
     free(y);
