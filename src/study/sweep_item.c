@@ -71,8 +71,9 @@ ll_status ll_sweep_item_from_trace(ll_sweep_item *it, const ll_trace_result *r,
     it->status = r->status;
     snprintf(it->reason, sizeof it->reason, "%s", r->reason);
     /* lambda1_prime0 is the softening's: the trace records the softening
-     * running out of memory in soft_status and carries on, but an item
-     * has one status, and a NaN lambda1_prime0 must not pass for one. */
+     * running out of memory in soft_status and carries on (with the closed
+     * form's rate, equal only to rounding, or NaN), but an item has one
+     * status, and that must not pass for the item's usual result. */
     if (r->soft_status == LL_ERR_NOMEM && it->status >= 0) {
         it->status = LL_ERR_NOMEM;
         snprintf(it->reason, sizeof it->reason, "softening: %.200s",
