@@ -85,10 +85,15 @@ static int report(ll_cont_ws *ws, const ll_cont_point *A, size_t step,
 static int too_coarse(const ll_cont_ws *ws, const ll_cont_point *A,
                       const ll_cont_point *B, double *ratio)
 {
-    double r = INFINITY;
+    /* Eigenvalues that stay below 1e-12 of the recorded scale on both sides
+     * are zero modes at rounding level (an exact symmetry): their relative
+     * changes are noise and must not pin the step to ds_event. */
+    double scale = 1.0, r = INFINITY;
+    for (int k = 0; k < ws->n_eigs; k++)
+        scale = fmax(scale, fmax(fabs(A->mu[k]), fabs(B->mu[k])));
     for (int k = 0; k < ws->n_eigs; k++) {
         double a = A->mu[k], b = B->mu[k];
-        if (b != a)
+        if (b != a && fmax(fabs(a), fabs(b)) > 1e-12 * scale)
             r = fmin(r, fmin(fabs(a), fabs(b)) / fabs(b - a));
     }
     *ratio = r;
