@@ -13,6 +13,9 @@
  *   io.h       results on disk: atomic files, JSON, CSV, figures
  *   sweep.h    sweeps: `widths` (the K/m fit) and `phase` (v = (1, a))
  *   sweep_io.h sweep files: per-item JSON, resume, combined JSON, figures
+ *   experiments.h  `toy` and `coeffs`
+ *   diagram.h, diagram_study.h  bifurcation diagrams
+ *   paper.h, paper_io.h  the seed paper's experiments and the report
  */
 #ifndef LOSSLAB_H
 #define LOSSLAB_H
@@ -29,6 +32,11 @@
 #include "losslab/study.h"
 #include "losslab/sweep.h"
 #include "losslab/sweep_io.h"
+#include "losslab/experiments.h"
+#include "losslab/diagram.h"
+#include "losslab/diagram_study.h"
+#include "losslab/paper.h"
+#include "losslab/paper_io.h"
 
 #ifdef __cplusplus
 extern "C" {
