@@ -22,19 +22,8 @@
 static char out[1 << 16];
 static char dir[512];
 
-static int run(const char *fmt, ...)
-{
-    char args[2048], cmd[3072];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    const char *bin = getenv("LOSSLAB_BIN");
-    if (!bin)
-        fail_msg("LOSSLAB_BIN is not set");
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s", dir, bin, args);
-    return ll_test_run(cmd, out, sizeof out);
-}
+/* Run "$LOSSLAB_BIN <args>" inside dir; exit code, output into `out`. */
+#define run(...) ll_test_run_bin(out, sizeof out, dir, __VA_ARGS__)
 
 /* Entries of a directory other than . and .. (0 if it does not exist). */
 static int entries(const char *sub)

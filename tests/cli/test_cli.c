@@ -4,9 +4,8 @@
  * real traces whose JSON is parsed with cJSON and checked key by key. The
  * problems are tiny (m = 3, N = 100) so the whole program runs in about a
  * second. */
-#include "testutil.h"
+#include "testjson.h"
 
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,49 +15,11 @@
 static char out[1 << 16];
 static const char *SMALL = "--width 3 --samples 100";
 
-/* Run "$LOSSLAB_BIN <args>" and return its exit code; output into `out`. */
-static int run(const char *fmt, ...)
-{
-    char args[2048], cmd[3072];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    const char *bin = getenv("LOSSLAB_BIN");
-    if (!bin)
-        fail_msg("LOSSLAB_BIN is not set");
-    snprintf(cmd, sizeof cmd, "'%s' %s", bin, args);
-    return ll_test_run(cmd, out, sizeof out);
-}
+/* Run "$LOSSLAB_BIN <args>"; exit code, output into `out`. */
+#define run(...) ll_test_run_bin(out, sizeof out, NULL, __VA_ARGS__)
 
-static void expect_in_output(const char *needle)
-{
-    if (!strstr(out, needle))
-        fail_msg("expected '%s' in output:\n%s", needle, out);
-}
-
-static cJSON *parse_file(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        fail_msg("cannot open %s", path);
-    static char text[1 << 22];
-    size_t n = fread(text, 1, sizeof text - 1, fp);
-    text[n] = '\0';
-    fclose(fp);
-    cJSON *root = cJSON_Parse(text);
-    if (!root)
-        fail_msg("%s is not valid JSON", path);
-    return root;
-}
-
-static const cJSON *get(const cJSON *o, const char *key)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!it)
-        fail_msg("missing key '%s'", key);
-    return it;
-}
+/* A member the JSON must have (the test fails if it is missing). */
+#define get ll_test_json_get
 
 static void help_and_version_should_exit_0(void **state)
 {
@@ -70,16 +31,16 @@ static void help_and_version_should_exit_0(void **state)
         "--quiet", "tanh", "gelu", "Examples", "default: 10"};
     assert_int_equal(run("trace --help"), 0);
     for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
-        expect_in_output(opts[i]);
+        ll_test_expect_in(out, opts[i]);
     assert_int_equal(run("help trace"), 0);
-    expect_in_output("--lambda-max");
+    ll_test_expect_in(out, "--lambda-max");
     assert_int_equal(run("gen --help"), 0);
-    expect_in_output("--out FILE");
+    ll_test_expect_in(out, "--out FILE");
     assert_int_equal(run("help"), 0);
-    expect_in_output("trace");
+    ll_test_expect_in(out, "trace");
     assert_int_equal(run("--version"), 0);
-    expect_in_output(ll_version());
-    expect_in_output(ll_git_revision());
+    ll_test_expect_in(out, ll_version());
+    ll_test_expect_in(out, ll_git_revision());
 }
 
 static void bad_usage_should_exit_2_and_name_the_problem(void **state)
@@ -111,7 +72,7 @@ static void bad_usage_should_exit_2_and_name_the_problem(void **state)
         int rc = run("%s", cases[i][0]);
         if (rc != 2)
             fail_msg("'%s' exited %d, expected 2:\n%s", cases[i][0], rc, out);
-        expect_in_output(cases[i][1]);
+        ll_test_expect_in(out, cases[i][1]);
     }
     assert_int_equal(run(""), 2); /* no command at all */
 }
@@ -121,13 +82,13 @@ static void bad_input_files_should_fail_and_name_the_file(void **state)
     (void)state;
     const char *dir = ll_test_tmpdir();
     assert_int_equal(run("trace --data %s/missing.csv %s", dir, "--width 3"), 1);
-    expect_in_output("missing.csv");
+    ll_test_expect_in(out, "missing.csv");
     const char *bad = ll_test_write(dir, "bad.csv", "1,2,3\n4,oops,6\n", -1);
     assert_int_equal(run("trace --data %s --width 3", bad), 1);
-    expect_in_output("bad.csv");
+    ll_test_expect_in(out, "bad.csv");
     const char *ragged = ll_test_write(dir, "ragged.csv", "1,2,3\n4,5\n", -1);
     assert_int_equal(run("trace --data %s --width 3", ragged), 1);
-    expect_in_output("ragged.csv");
+    ll_test_expect_in(out, "ragged.csv");
 }
 
 static void unwritable_outputs_should_fail_before_the_run(void **state)
@@ -135,13 +96,13 @@ static void unwritable_outputs_should_fail_before_the_run(void **state)
     (void)state;
     const char *dir = ll_test_tmpdir();
     assert_int_equal(run("trace %s --json %s/no/such/t.json", SMALL, dir), 1);
-    expect_in_output("io: cannot write");
-    expect_in_output("no/such/t.json");
+    ll_test_expect_in(out, "io: cannot write");
+    ll_test_expect_in(out, "no/such/t.json");
     const char *file = ll_test_write(dir, "afile", "x", 1);
     assert_int_equal(run("trace %s --out %s/sub", SMALL, file), 1);
-    expect_in_output("cannot create directory");
+    ll_test_expect_in(out, "cannot create directory");
     assert_int_equal(run("trace %s --json %s", SMALL, dir), 1);
-    expect_in_output("Is a directory");
+    ll_test_expect_in(out, "Is a directory");
     /* Nothing was computed: no summary line was printed. */
     assert_null(strstr(out, "lambda1'(0)"));
 }
@@ -191,7 +152,7 @@ static void small_trace_should_write_json_with_every_required_key(void **state)
                  SMALL, json, dir);
     assert_int_equal(rc, 0);
     assert_string_equal(out, "");
-    cJSON *root = parse_file(json);
+    cJSON *root = ll_test_parse_json_file(json);
     const cJSON *cfg = get(root, "config");
     assert_true(cJSON_IsObject(cfg));
     assert_int_equal(get(cfg, "width")->valueint, 3);
@@ -207,7 +168,7 @@ static void small_trace_should_write_json_with_every_required_key(void **state)
     for (int i = 0; i < cJSON_GetArraySize(ev); i++)
         check_event(cJSON_GetArrayItem(ev, i));
     check_branch(get(root, "branch"));
-    cJSON *root2 = parse_file(strcat(dir, "/out/trace.json"));
+    cJSON *root2 = ll_test_parse_json_file(strcat(dir, "/out/trace.json"));
     /* Same run, same numbers; only the timings may differ. */
     assert_true(cJSON_Compare(get(root, "branch"), get(root2, "branch"), 1));
     cJSON_Delete(root2);
@@ -218,12 +179,12 @@ static void summary_should_report_prediction_first_event_and_end(void **state)
 {
     (void)state;
     assert_int_equal(run("trace %s 2>/dev/null", SMALL), 0);
-    expect_in_output("problem: m = 3, d = 5, N = 100");
-    expect_in_output("lambda1'(0) = ");
-    expect_in_output("predicted lambda*");
+    ll_test_expect_in(out, "problem: m = 3, d = 5, N = 100");
+    ll_test_expect_in(out, "lambda1'(0) = ");
+    ll_test_expect_in(out, "predicted lambda*");
     if (!strstr(out, "first event: ") && !strstr(out, "no event on [0, 1]"))
         fail_msg("no event line in:\n%s", out);
-    expect_in_output("run: ");
+    ll_test_expect_in(out, "run: ");
 }
 
 /* The generated data written to a file and read back must give the very same
@@ -236,15 +197,15 @@ static void gen_file_should_reproduce_the_generator_run(void **state)
     snprintf(dir, sizeof dir, "%s", ll_test_tmpdir());
     snprintf(j0, sizeof j0, "%s/gen.json", dir);
     assert_int_equal(run("trace %s --quiet --json %s", SMALL, j0), 0);
-    cJSON *a = parse_file(j0);
+    cJSON *a = ll_test_parse_json_file(j0);
     for (int k = 0; k < 2; k++) {
         snprintf(path, sizeof path, "%s/d.%s", dir, ext[k]);
         snprintf(j1, sizeof j1, "%s/file_%s.json", dir, ext[k]);
         assert_int_equal(run("gen --samples 100 --out %s", path), 0);
-        expect_in_output("wrote");
+        ll_test_expect_in(out, "wrote");
         assert_int_equal(run("trace --data %s --width 3 --quiet --json %s",
                              path, j1), 0);
-        cJSON *b = parse_file(j1);
+        cJSON *b = ll_test_parse_json_file(j1);
         assert_string_equal(get(get(get(b, "config"), "data"), "source")->valuestring,
                             "file");
         assert_true(get(a, "lambda1_prime0")->valuedouble ==

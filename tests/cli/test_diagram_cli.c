@@ -5,51 +5,19 @@
  * m = 3 model with equal v: the S_3 double crossing switched inside the
  * fixed-point subspace; --param alpha. JSON parsed with cJSON and checked
  * key by key; figure files exist. Problems are tiny (N <= 400, P <= 6). */
-#include "testutil.h"
+#include "testjson.h"
 
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static char out[1 << 16];
 
-static int run(const char *fmt, ...)
-{
-    char args[2048], cmd[3072];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    const char *bin = getenv("LOSSLAB_BIN");
-    if (!bin)
-        fail_msg("LOSSLAB_BIN is not set");
-    snprintf(cmd, sizeof cmd, "'%s' %s", bin, args);
-    return ll_test_run(cmd, out, sizeof out);
-}
+/* Run "$LOSSLAB_BIN <args>"; exit code, output into `out`. */
+#define run(...) ll_test_run_bin(out, sizeof out, NULL, __VA_ARGS__)
 
-static cJSON *parse_file(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        fail_msg("cannot open %s", path);
-    static char text[1 << 22];
-    size_t n = fread(text, 1, sizeof text - 1, fp);
-    text[n] = '\0';
-    fclose(fp);
-    cJSON *root = cJSON_Parse(text);
-    if (!root)
-        fail_msg("%s is not valid JSON", path);
-    return root;
-}
-
-static const cJSON *get(const cJSON *o, const char *key)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!it)
-        fail_msg("missing key '%s'", key);
-    return it;
-}
+/* A member the JSON must have (the test fails if it is missing). */
+#define get ll_test_json_get
 
 static void expect_keys(const cJSON *o, const char *const *keys)
 {
@@ -127,7 +95,7 @@ static void toy_at_alpha_zero_should_report_the_degenerate_linear_end(
                          "--samples 300 --quiet --json %s/d.json", dir), 0);
     char path[512];
     snprintf(path, sizeof path, "%s/d.json", dir);
-    cJSON *root = parse_file(path);
+    cJSON *root = ll_test_parse_json_file(path);
     check_structure(root);
     assert_true(cJSON_IsTrue(get(get(root, "start"), "degenerate")));
     const cJSON *e = event0(root);
@@ -154,7 +122,7 @@ static void toy_with_alpha_should_find_two_minima_at_a_pitchfork(void **state)
         fclose(fp);
     }
     snprintf(path, sizeof path, "%s/diagram.json", dir);
-    cJSON *root = parse_file(path);
+    cJSON *root = ll_test_parse_json_file(path);
     check_structure(root);
     const cJSON *e = event0(root);
     assert_string_equal(get(e, "type")->valuestring, "branch_point");
@@ -182,7 +150,7 @@ static void equal_v_model_should_resolve_the_double_crossing_by_symmetry(
                          "--quiet --json %s/d.json", dir), 0);
     char path[512];
     snprintf(path, sizeof path, "%s/d.json", dir);
-    cJSON *root = parse_file(path);
+    cJSON *root = ll_test_parse_json_file(path);
     check_structure(root);
     const cJSON *sub = cJSON_GetArrayItem(get(get(root, "symmetry"),
                                               "subspaces"), 0);
@@ -207,7 +175,7 @@ static void alpha_parameter_should_be_recorded_and_traced(void **state)
                          dir), 0);
     char path[512];
     snprintf(path, sizeof path, "%s/d.json", dir);
-    cJSON *root = parse_file(path);
+    cJSON *root = ll_test_parse_json_file(path);
     check_structure(root);
     const cJSON *c = get(root, "config");
     assert_string_equal(get(c, "param")->valuestring, "alpha");

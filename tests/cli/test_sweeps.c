@@ -7,9 +7,8 @@
  *   - a resume with another configuration is refused; bad lists and option
  *     combinations exit 2 with a message naming the problem.
  * Problems are small (N = 200 / 400, m <= 8) so the file runs in seconds. */
-#include "testutil.h"
+#include "testjson.h"
 
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,40 +25,8 @@
 
 static char out[1 << 16];
 
-static int run(const char *fmt, ...)
-{
-    char args[2048], cmd[3072];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    const char *bin = getenv("LOSSLAB_BIN");
-    if (!bin)
-        fail_msg("LOSSLAB_BIN is not set");
-    snprintf(cmd, sizeof cmd, "'%s' %s", bin, args);
-    return ll_test_run(cmd, out, sizeof out);
-}
-
-static void expect_in_output(const char *needle)
-{
-    if (!strstr(out, needle))
-        fail_msg("expected '%s' in output:\n%s", needle, out);
-}
-
-static cJSON *parse_file(const char *path)
-{
-    static char text[1 << 22];
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        fail_msg("cannot open %s", path);
-    size_t n = fread(text, 1, sizeof text - 1, fp);
-    text[n] = '\0';
-    fclose(fp);
-    cJSON *root = cJSON_Parse(text);
-    if (!root)
-        fail_msg("%s is not valid JSON", path);
-    return root;
-}
+/* Run "$LOSSLAB_BIN <args>"; exit code, output into `out`. */
+#define run(...) ll_test_run_bin(out, sizeof out, NULL, __VA_ARGS__)
 
 /* Keys not compared: timings, where and how the run was started, and (for
  * golden files only) the build and the continuation path. */
@@ -149,7 +116,7 @@ static void cmp_json(const cJSON *a, const cJSON *b, const char *path,
 
 static void cmp_files(const char *ref, const char *got, int golden)
 {
-    cJSON *a = parse_file(ref), *b = parse_file(got);
+    cJSON *a = ll_test_parse_json_file(ref), *b = ll_test_parse_json_file(got);
     cmp_json(a, b, "$", golden, 1e-8);
     cJSON_Delete(a), cJSON_Delete(b);
 }
@@ -205,7 +172,7 @@ static void resumed_sweep_should_equal_the_uninterrupted_one(void **st)
     /* Interrupted after one item: no combined JSON yet, the item is saved. */
     assert_int_equal(run("widths " SMALL_W " --jobs 1 --max-items 1 --out %s",
                          part), 0);
-    expect_in_output("1 of 3 items finished");
+    ll_test_expect_in(out, "1 of 3 items finished");
     struct stat sb;
     assert_int_not_equal(stat(dir_in(part, "widths.json"), &sb), 0);
     assert_int_equal(stat(dir_in(part, "items/width-8.json"), &sb), 0);
@@ -219,7 +186,7 @@ static void resumed_sweep_should_equal_the_uninterrupted_one(void **st)
     assert_int_equal(rename(part, ref), 0);
     assert_int_equal(run("widths " SMALL_W " --resume --out %s", full), 0);
     cmp_files(ref, dir_in(full, "widths.json"), 0);
-    cJSON *j = parse_file(dir_in(full, "widths.json"));
+    cJSON *j = ll_test_parse_json_file(dir_in(full, "widths.json"));
     cJSON *s = cJSON_GetObjectItem(j, "stats");
     assert_int_equal(cJSON_GetObjectItem(s, "items_run")->valueint, 1);
     assert_int_equal(cJSON_GetObjectItem(s, "items_resumed")->valueint, 2);
@@ -232,12 +199,12 @@ static void resume_with_another_config_should_be_refused(void **st)
     const char *d = dir_in(ll_test_tmpdir(), "r");
     assert_int_equal(run("widths " SMALL_W " --max-items 1 --jobs 1 --out %s", d), 0);
     assert_int_equal(run("widths " SMALL_W " --alpha 5e-3 --resume --out %s", d), 2);
-    expect_in_output("different configuration");
-    expect_in_output("config.alpha");
+    ll_test_expect_in(out, "different configuration");
+    ll_test_expect_in(out, "config.alpha");
     assert_int_equal(run("phase --a-values 1 --samples 100 --quiet --out %s", d), 0);
     assert_int_equal(run("phase --a-values 1 --samples 101 --quiet --resume "
                          "--out %s", d), 2);
-    expect_in_output("config.data.samples");
+    ll_test_expect_in(out, "config.data.samples");
 }
 
 /* Wait until `path` exists (up to 20 s). */
@@ -309,7 +276,7 @@ static void bad_usage_should_exit_2_with_a_message(void **st)
         int rc = run("%s", cases[i].args);
         if (rc != 2)
             fail_msg("'%s' exited %d, expected 2:\n%s", cases[i].args, rc, out);
-        expect_in_output(cases[i].msg);
+        ll_test_expect_in(out, cases[i].msg);
     }
 }
 

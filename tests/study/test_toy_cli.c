@@ -11,19 +11,8 @@
 
 static char out[16384];
 
-static int run(const char *fmt, ...)
-{
-    char args[2048], cmd[3072];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    const char *bin = getenv("LOSSLAB_BIN");
-    if (!bin)
-        fail_msg("LOSSLAB_BIN is not set");
-    snprintf(cmd, sizeof cmd, "'%s' %s", bin, args);
-    return ll_test_run(cmd, out, sizeof out);
-}
+/* Run "$LOSSLAB_BIN <args>"; exit code, output into `out`. */
+#define run(...) ll_test_run_bin(out, sizeof out, NULL, __VA_ARGS__)
 
 static void expect_usage(const char *args, const char *needle)
 {

@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,4 +71,40 @@ int ll_test_run(const char *cmd, char *out, size_t outsz)
     }
     int st = pclose(p);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int ll_test_run_bin(char *out, size_t outsz, const char *cwd, const char *fmt,
+                    ...)
+{
+    char args[2048], cmd[3072];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    const char *bin = getenv("LOSSLAB_BIN");
+    if (!bin)
+        fail_msg("LOSSLAB_BIN is not set");
+    if (cwd)
+        snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s", cwd, bin, args);
+    else
+        snprintf(cmd, sizeof cmd, "'%s' %s", bin, args);
+    return ll_test_run(cmd, out, outsz);
+}
+
+void ll_test_expect_in(const char *out, const char *needle)
+{
+    if (!strstr(out, needle))
+        fail_msg("expected '%s' in output:\n%s", needle, out);
+}
+
+const char *ll_test_read_file(const char *path)
+{
+    static char text[1 << 22];
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        fail_msg("cannot open %s", path);
+    size_t n = fread(text, 1, sizeof text - 1, fp);
+    text[n] = '\0';
+    fclose(fp);
+    return text;
 }

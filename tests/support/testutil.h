@@ -30,4 +30,18 @@ double ll_test_reldiff(double a, double b, double floor);
  * output (stdout + stderr) into out (size outsz, NUL-terminated). */
 int ll_test_run(const char *cmd, char *out, size_t outsz);
 
+/* Run "$LOSSLAB_BIN <printf(fmt, ...)>" (after `cd cwd` when cwd is not
+ * NULL) through ll_test_run: exit status, combined output into out. Fails
+ * the test when LOSSLAB_BIN is not set. */
+int ll_test_run_bin(char *out, size_t outsz, const char *cwd, const char *fmt,
+                    ...);
+
+/* Fail the test, showing out, unless needle occurs in out. */
+void ll_test_expect_in(const char *out, const char *needle);
+
+/* The whole text of a file (at most 4 MiB - 1 bytes), NUL-terminated, in
+ * static storage valid until the next call; fails the test if the file
+ * cannot be opened. */
+const char *ll_test_read_file(const char *path);
+
 #endif
