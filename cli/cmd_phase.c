@@ -112,17 +112,10 @@ static void phase_help(void)
 static int phase_validate(const phase_args *a, int argc, char **argv)
 {
     static const char *gen_only[] = {"--samples", "--seed", "--noise"};
-    if (a->target && !a->data)
-        return cli_usage_error("phase", "--target needs --data (the inputs)");
-    for (int i = 2; a->data && i < argc; i++)
-        for (size_t g = 0; g < 3; g++) {
-            size_t l = strlen(gen_only[g]);
-            if (strncmp(argv[i], gen_only[g], l) == 0 &&
-                (argv[i][l] == '\0' || argv[i][l] == '='))
-                return cli_usage_error("phase", "%s sets up the toy generator "
-                                       "and cannot be combined with --data",
-                                       gen_only[g]);
-        }
+    int rc = cli_sweep_check_data("phase", "toy generator", a->data != NULL,
+                                  a->target != NULL, gen_only, 3, argc, argv);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     if (!ll_act_find(a->act))
         return cli_usage_error("phase", "--act: unknown activation '%s' (see "
                                "'losslab trace --help')", a->act);
@@ -138,17 +131,8 @@ static void build_opts(const phase_args *a, const double *av, size_t n,
     *o = ll_phase_opts_default();
     o->a = av, o->n_a = n;
     o->degenerate_tol = a->degenerate_tol;
-    o->trace.model.alpha = a->alpha;
-    o->trace.model.act = ll_act_find(a->act);
-    o->trace.cont.p_min = 0.0;
-    o->trace.cont.p_max = a->lambda_max;
-    o->trace.cont.ds0 = a->ds;
-    if (o->trace.cont.ds_max < a->ds)
-        o->trace.cont.ds_max = a->ds;
-    o->trace.cont.max_steps = a->max_steps;
-    o->trace.cont.n_eigs = a->eigs;
-    o->trace.cont.compute_coefs = 0;
-    o->trace.cont.bif.z2_declared = a->z2;
+    cli_sweep_trace_opts(&o->trace, a->alpha, a->act, a->lambda_max, a->ds,
+                         a->max_steps, a->eigs, a->z2);
 }
 
 static ll_status run_phase(const void *opts, const ll_data *D,

@@ -113,17 +113,10 @@ static void widths_help(void)
 static int widths_validate(const widths_args *a, int argc, char **argv)
 {
     static const char *gen_only[] = {"--dim", "--samples", "--seed", "--noise"};
-    if (a->target && !a->data)
-        return cli_usage_error("widths", "--target needs --data (the inputs)");
-    for (int i = 2; a->data && i < argc; i++)
-        for (size_t g = 0; g < 4; g++) {
-            size_t l = strlen(gen_only[g]);
-            if (strncmp(argv[i], gen_only[g], l) == 0 &&
-                (argv[i][l] == '\0' || argv[i][l] == '='))
-                return cli_usage_error("widths", "%s sets up the generator "
-                                       "and cannot be combined with --data",
-                                       gen_only[g]);
-        }
+    int rc = cli_sweep_check_data("widths", "generator", a->data != NULL,
+                                  a->target != NULL, gen_only, 4, argc, argv);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     if (!ll_act_find(a->act))
         return cli_usage_error("widths", "--act: unknown activation '%s' (see "
                                "'losslab trace --help')", a->act);
@@ -139,19 +132,8 @@ static void build_opts(const widths_args *a, const size_t *w, size_t n,
     *o = ll_widths_opts_default();
     o->widths = w, o->n_widths = n;
     o->v_spec = a->v;
-    o->trace.model.alpha = a->alpha;
-    o->trace.model.act = ll_act_find(a->act);
-    o->trace.cont.p_min = 0.0;
-    o->trace.cont.p_max = a->lambda_max;
-    o->trace.cont.ds0 = a->ds;
-    if (o->trace.cont.ds_max < a->ds)
-        o->trace.cont.ds_max = a->ds;
-    o->trace.cont.max_steps = a->max_steps;
-    o->trace.cont.n_eigs = a->eigs;
-    /* The sweep records event locations, not the Lyapunov-Schmidt
-     * coefficients (`losslab trace` / `coeffs` give those). */
-    o->trace.cont.compute_coefs = 0;
-    o->trace.cont.bif.z2_declared = a->z2;
+    cli_sweep_trace_opts(&o->trace, a->alpha, a->act, a->lambda_max, a->ds,
+                         a->max_steps, a->eigs, a->z2);
 }
 
 static ll_status run_widths(const void *opts, const ll_data *D,

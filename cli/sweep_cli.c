@@ -241,3 +241,38 @@ int cli_sweep_run(cli_sweep *s, ll_sweep_result *res)
         s->summary(s);
     return rc != CLI_EXIT_OK ? rc : item_failures(s, res);
 }
+
+int cli_sweep_check_data(const char *cmd, const char *what, int has_data,
+                         int has_target, const char *const *gen_only,
+                         size_t n, int argc, char **argv)
+{
+    if (has_target && !has_data)
+        return cli_usage_error(cmd, "--target needs --data (the inputs)");
+    for (int i = 2; has_data && i < argc; i++)
+        for (size_t g = 0; g < n; g++) {
+            size_t l = strlen(gen_only[g]);
+            if (strncmp(argv[i], gen_only[g], l) == 0 &&
+                (argv[i][l] == '\0' || argv[i][l] == '='))
+                return cli_usage_error(cmd, "%s sets up the %s and cannot "
+                                       "be combined with --data", gen_only[g],
+                                       what);
+        }
+    return CLI_EXIT_OK;
+}
+
+void cli_sweep_trace_opts(ll_trace_opts *t, double alpha, const char *act,
+                          double lambda_max, double ds, size_t max_steps,
+                          int eigs, int z2)
+{
+    t->model.alpha = alpha;
+    t->model.act = ll_act_find(act);
+    t->cont.p_min = 0.0;
+    t->cont.p_max = lambda_max;
+    t->cont.ds0 = ds;
+    if (t->cont.ds_max < ds)
+        t->cont.ds_max = ds;
+    t->cont.max_steps = max_steps;
+    t->cont.n_eigs = eigs;
+    t->cont.compute_coefs = 0;
+    t->cont.bif.z2_declared = z2;
+}

@@ -20,6 +20,22 @@ int cli_parse_size_list(const char *cmd, const char *opt, const char *s,
 int cli_parse_double_list(const char *cmd, const char *opt, const char *s,
                           double **out, size_t *n);
 
+/* Usage error (exit 2) when --target comes without --data, or when one of
+ * the generator-only options gen_only[0..n-1] is given together with --data
+ * (`what` names the generator in the message); CLI_EXIT_OK otherwise. */
+int cli_sweep_check_data(const char *cmd, const char *what, int has_data,
+                         int has_target, const char *const *gen_only,
+                         size_t n, int argc, char **argv);
+
+/* The trace options every sweep item shares: lambda in [0, lambda_max],
+ * initial step ds (ds_max raised to it if needed), step budget, recorded
+ * eigenvalues, the declared Z2 symmetry; no Lyapunov-Schmidt coefficients
+ * (a sweep records event locations; `trace` / `coeffs` give the
+ * coefficients). */
+void cli_sweep_trace_opts(ll_trace_opts *t, double alpha, const char *act,
+                          double lambda_max, double ds, size_t max_steps,
+                          int eigs, int z2);
+
 /* Everything a sweep command hands to cli_sweep_run. */
 typedef struct cli_sweep {
     const char *cmd;          /* "widths" / "phase" */
