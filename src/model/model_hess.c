@@ -105,6 +105,38 @@ static ll_status ws_alloc(hess_ws *w, const ll_model *M, int two)
     return LL_OK;
 }
 
+/* Scratch and forward pass of a Hessian-type call: the workspace (with J_l
+ * when two), the forward pass to derivative order `order` (with the lambda
+ * derivatives when with_l) run at (theta, lambda). Freed by hess_end. */
+static ll_status hess_begin(const ll_model *M, const double *theta,
+                            double lambda, int two, int order, int with_l,
+                            hess_ws *w, ll_model_fwd *F)
+{
+    if (ws_alloc(w, M, two) != LL_OK)
+        return LL_ERR_NOMEM;
+    if (ll_model_fwd_alloc(F, M, order, with_l) != LL_OK) {
+        free(w->buf);
+        return LL_ERR_NOMEM;
+    }
+    ll_model_fwd_run(F, M, theta, lambda);
+    return LL_OK;
+}
+
+static void hess_end(hess_ws *w, ll_model_fwd *F)
+{
+    ll_model_fwd_free(F);
+    free(w->buf);
+}
+
+/* The Jacobian's W-weights v_j h'(z_nj) into cww (N x m). */
+static void jac_weights(const ll_model *M, const ll_model_fwd *F, double *cww)
+{
+    size_t N = M->n, nm = N * M->m;
+    for (size_t j = 0; j < M->m; j++)
+        for (size_t n = 0; n < N; n++)
+            cww[n + j * N] = F->v[j] * F->hd[nm + n + j * N];
+}
+
 ll_status ll_model_hess(const ll_model *M, const double *theta, double lambda,
                         double *H)
 {
@@ -113,19 +145,10 @@ ll_status ll_model_hess(const ll_model *M, const double *theta, double lambda,
     size_t N = M->n, nm = N * M->m, P = M->P;
     ll_model_fwd F;
     hess_ws w;
-    if (ws_alloc(&w, M, 0) != LL_OK)
+    if (hess_begin(M, theta, lambda, 0, 2, 0, &w, &F) != LL_OK)
         return LL_ERR_NOMEM;
-    if (ll_model_fwd_alloc(&F, M, 2, 0) != LL_OK) {
-        free(w.buf);
-        return LL_ERR_NOMEM;
-    }
-    ll_model_fwd_run(&F, M, theta, lambda);
     double s = 1.0 / (double)N;
-    for (size_t j = 0; j < M->m; j++)
-        for (size_t n = 0; n < N; n++) {
-            size_t e = n + j * N;
-            w.cww[e] = F.v[j] * F.hd[nm + e]; /* Jacobian weight v h' */
-        }
+    jac_weights(M, &F, w.cww);
     build_jac(M, w.Xa, w.cww, F.hd, w.J);
     ll_syrk_t(P, N, s, w.J, N, 0.0, H, P);
     for (size_t j = 0; j < M->m; j++)
@@ -137,8 +160,7 @@ ll_status ll_model_hess(const ll_model *M, const double *theta, double lambda,
     add_residual(M, w.Xa, w.cww, w.cwv, H, w.scr);
     for (size_t k = 0; k < M->m * M->d; k++)
         H[k + k * P] += M->alpha;
-    ll_model_fwd_free(&F);
-    free(w.buf);
+    hess_end(&w, &F);
     return LL_OK;
 }
 
@@ -150,20 +172,13 @@ ll_status ll_model_hess_lambda(const ll_model *M, const double *theta,
     size_t N = M->n, nm = N * M->m, P = M->P;
     ll_model_fwd F;
     hess_ws w;
-    if (ws_alloc(&w, M, 1) != LL_OK)
+    if (hess_begin(M, theta, lambda, 1, 2, 1, &w, &F) != LL_OK)
         return LL_ERR_NOMEM;
-    if (ll_model_fwd_alloc(&F, M, 2, 1) != LL_OK) {
-        free(w.buf);
-        return LL_ERR_NOMEM;
-    }
-    ll_model_fwd_run(&F, M, theta, lambda);
     double s = 1.0 / (double)N;
+    jac_weights(M, &F, w.cww);
     for (size_t j = 0; j < M->m; j++)
-        for (size_t n = 0; n < N; n++) {
-            size_t e = n + j * N;
-            w.cww[e] = F.v[j] * F.hd[nm + e];
-            w.cwv[e] = F.v[j] * F.hl[nm + e];
-        }
+        for (size_t n = 0; n < N; n++)
+            w.cwv[n + j * N] = F.v[j] * F.hl[nm + n + j * N];
     build_jac(M, w.Xa, w.cww, F.hd, w.J);
     build_jac(M, w.Xa, w.cwv, F.hl, w.Jl);
     ll_syr2k_t(P, N, s, w.J, w.Jl, N, 0.0, H_l, P);
@@ -174,8 +189,7 @@ ll_status ll_model_hess_lambda(const ll_model *M, const double *theta,
             w.cwv[e] = s * (F.rl[n] * F.hd[e1] + F.r[n] * F.hl[e1]);
         }
     add_residual(M, w.Xa, w.cww, w.cwv, H_l, w.scr);
-    ll_model_fwd_free(&F);
-    free(w.buf);
+    hess_end(&w, &F);
     return LL_OK;
 }
 
@@ -252,22 +266,15 @@ ll_status ll_model_hess_dir(const ll_model *M, const double *theta,
     ll_model_fwd F;
     hess_ws w;
     double *Zu = malloc((nm + N) * sizeof *Zu);
-    if (!Zu || ws_alloc(&w, M, 1) != LL_OK) {
+    if (!Zu || hess_begin(M, theta, lambda, 1, 3, 0, &w, &F) != LL_OK) {
         free(Zu);
         return LL_ERR_NOMEM;
     }
-    if (ll_model_fwd_alloc(&F, M, 3, 0) != LL_OK) {
-        free(w.buf), free(Zu);
-        return LL_ERR_NOMEM;
-    }
     double *s = Zu + nm, c = 1.0 / (double)N;
-    ll_model_fwd_run(&F, M, theta, lambda);
     ll_model_dir_preact(M, u, Zu);
     dir_jac_weights(M, &F, u, Zu, w.cww, w.cwv, s);
     build_jac(M, w.Xa, w.cww, w.cwv, w.Jl); /* J_u */
-    for (size_t j = 0; j < M->m; j++)
-        for (size_t n = 0; n < N; n++)
-            w.cww[n + j * N] = F.v[j] * F.hd[nm + n + j * N];
+    jac_weights(M, &F, w.cww);
     build_jac(M, w.Xa, w.cww, F.hd, w.J);
     ll_syr2k_t(P, N, c, w.J, w.Jl, N, 0.0, out, P);
     const double *h1 = F.hd + nm, *h2 = h1 + nm, *h3 = h2 + nm;
@@ -281,7 +288,7 @@ ll_status ll_model_hess_dir(const ll_model *M, const double *theta,
         }
     }
     add_residual(M, w.Xa, w.cww, w.cwv, out, w.scr);
-    ll_model_fwd_free(&F);
-    free(w.buf), free(Zu);
+    hess_end(&w, &F);
+    free(Zu);
     return LL_OK;
 }
