@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
+#include "losslab/linalg.h"
 #include "losslab/model.h"
 #include "testutil.h"
 
@@ -62,6 +65,62 @@ static inline double fx_maxdiff(size_t n, const double *x, const double *y)
     for (size_t k = 0; k < n; k++)
         s = fmax(s, fabs(x[k] - y[k]));
     return s;
+}
+
+/* Unit direction from a seed (deterministic). */
+static inline void fx_unit_dir(size_t P, uint64_t seed, double *u)
+{
+    uint64_t st = seed;
+    ll_test_fill(&st, P, u, 1.0);
+    double nu = ll_nrm2(P, u);
+    for (size_t k = 0; k < P; k++)
+        u[k] /= nu;
+}
+
+static inline void fx_expect_close(const char *what, const char *label,
+                                   double err, double tol)
+{
+    if (!(err <= tol))
+        fail_msg("%s (%s): error %.3g > tolerance %.3g", what, label, err, tol);
+}
+
+/* The derivative-test matrix: N = 40 samples, d = 3, m = 4, every
+ * activation x {default, train_v, bias, train_v + bias} x lambda in
+ * {0, 0.37, 1}; theta entries O(0.6) (v shifted by 1 when trained). */
+#define FX_CFG_NS 40
+#define FX_CFG_DIM 3
+#define FX_CFG_WIDTH 4
+#define FX_CFG_PMAX (FX_CFG_WIDTH * FX_CFG_DIM + 2 * FX_CFG_WIDTH)
+
+typedef void (*fx_check_fn)(const ll_model *M, const double *th, double lam,
+                            const char *label);
+
+static inline void fx_for_each_config(fx_check_fn fn, uint64_t data_seed,
+                                      uint64_t theta_seed)
+{
+    static const double lams[] = {0.0, 0.37, 1.0};
+    ll_data D;
+    fx_data(&D, FX_CFG_NS, FX_CFG_DIM, data_seed);
+    for (int ai = 0; ll_act_at(ai); ai++)
+        for (int opt = 0; opt < 4; opt++) {
+            int tv = opt & 1, bias = (opt >> 1) & 1;
+            ll_model *M = fx_model(&D, FX_CFG_WIDTH, ll_act_at(ai), 0.05, tv,
+                                   bias);
+            size_t P = ll_model_nparams(M);
+            double th[FX_CFG_PMAX];
+            uint64_t st = theta_seed + (uint64_t)(ai * 4 + opt);
+            ll_test_fill(&st, P, th, 0.6);
+            for (size_t j = 0; tv && j < FX_CFG_WIDTH; j++)
+                th[ll_model_idx_v(M, j)] += 1.0;
+            for (int li = 0; li < 3; li++) {
+                char label[128];
+                snprintf(label, sizeof label, "%s train_v=%d bias=%d lambda=%g",
+                         ll_act_at(ai)->name, tv, bias, lams[li]);
+                fn(M, th, lams[li], label);
+            }
+            ll_model_destroy(M);
+        }
+    fx_data_free(&D);
 }
 
 #endif

@@ -11,39 +11,8 @@
 #include "model_fixture.h"
 #include "losslab/linalg.h"
 
-#define NS 40
-#define DIM 3
-#define WIDTH 4
-#define PMAX (WIDTH * DIM + 2 * WIDTH)
-
-typedef void (*check_fn)(const ll_model *M, const double *th, double lam,
-                         const char *label);
-
-static void for_each_config(check_fn fn)
-{
-    static const double lams[] = {0.0, 0.37, 1.0};
-    ll_data D;
-    fx_data(&D, NS, DIM, 11);
-    for (int ai = 0; ll_act_at(ai); ai++)
-        for (int opt = 0; opt < 4; opt++) {
-            int tv = opt & 1, bias = (opt >> 1) & 1;
-            ll_model *M = fx_model(&D, WIDTH, ll_act_at(ai), 0.05, tv, bias);
-            size_t P = ll_model_nparams(M);
-            double th[PMAX];
-            uint64_t st = 1000 + (uint64_t)(ai * 4 + opt);
-            ll_test_fill(&st, P, th, 0.6);
-            for (size_t j = 0; tv && j < WIDTH; j++)
-                th[ll_model_idx_v(M, j)] += 1.0;
-            for (int li = 0; li < 3; li++) {
-                char label[128];
-                snprintf(label, sizeof label, "%s train_v=%d bias=%d lambda=%g",
-                         ll_act_at(ai)->name, tv, bias, lams[li]);
-                fn(M, th, lams[li], label);
-            }
-            ll_model_destroy(M);
-        }
-    fx_data_free(&D);
-}
+#define WIDTH FX_CFG_WIDTH
+#define PMAX FX_CFG_PMAX
 
 static double loss_at(const ll_model *M, const double *th, double lam)
 {
@@ -62,22 +31,6 @@ static double loss_line(const ll_model *M, const double *th, const double *u,
     return loss_at(M, x, lam);
 }
 
-static void unit_dir(size_t P, uint64_t seed, double *u)
-{
-    uint64_t st = seed;
-    ll_test_fill(&st, P, u, 1.0);
-    double nu = ll_nrm2(P, u);
-    for (size_t k = 0; k < P; k++)
-        u[k] /= nu;
-}
-
-static void expect_close(const char *what, const char *label, double err,
-                         double tol)
-{
-    if (!(err <= tol))
-        fail_msg("%s (%s): error %.3g > tolerance %.3g", what, label, err, tol);
-}
-
 /* Central difference with h = 1e-5: truncation h^2/6 |L'''| ~ 2e-10 * 1e2,
  * rounding eps |L| / h ~ 2e-11; tolerance 1e-7 (1 + |g|). */
 static void check_grad(const ll_model *M, const double *th, double lam,
@@ -93,14 +46,14 @@ static void check_grad(const ll_model *M, const double *th, double lam,
         x[k] = th[k] - h;
         fd[k] = (Lp - loss_at(M, x, lam)) / (2 * h);
     }
-    expect_close("grad vs FD", label, fx_maxdiff(P, g, fd),
+    fx_expect_close("grad vs FD", label, fx_maxdiff(P, g, fd),
                  1e-7 * (1 + fx_maxabs(P, g)));
 }
 
 static void grad_should_match_central_differences_of_the_loss(void **s)
 {
     (void)s;
-    for_each_config(check_grad);
+    fx_for_each_config(check_grad, 11, 1000);
 }
 
 /* Hessian column k vs central difference of the gradient (same error model
@@ -122,18 +75,18 @@ static void check_hess(const ll_model *M, const double *th, double lam,
         for (size_t i = 0; i < P; i++)
             err = fmax(err, fabs((gp[i] - gm[i]) / (2 * h) - H[i + k * P]));
     }
-    expect_close("hess vs FD", label, err, 1e-7 * scale);
+    fx_expect_close("hess vs FD", label, err, 1e-7 * scale);
     double asym = 0;
     for (size_t k = 0; k < P; k++)
         for (size_t i = 0; i < P; i++)
             asym = fmax(asym, fabs(H[i + k * P] - H[k + i * P]));
-    expect_close("hess symmetry", label, asym, 1e-14 * scale);
+    fx_expect_close("hess symmetry", label, asym, 1e-14 * scale);
 }
 
 static void hess_should_match_differences_of_grad_and_be_symmetric(void **s)
 {
     (void)s;
-    for_each_config(check_hess);
+    fx_for_each_config(check_hess, 11, 1000);
 }
 
 /* H u from hvp and from the dense H are the same sums in another order:
@@ -143,18 +96,18 @@ static void check_hvp(const ll_model *M, const double *th, double lam,
 {
     size_t P = ll_model_nparams(M);
     double H[PMAX * PMAX], u[PMAX], a[PMAX], b[PMAX];
-    unit_dir(P, 77, u);
+    fx_unit_dir(P, 77, u);
     assert_int_equal(ll_model_hess(M, th, lam, H), LL_OK);
     assert_int_equal(ll_model_hvp(M, th, lam, u, a), LL_OK);
     ll_gemv(0, P, P, 1.0, H, P, u, 0.0, b);
-    expect_close("hvp vs H u", label, fx_maxdiff(P, a, b),
+    fx_expect_close("hvp vs H u", label, fx_maxdiff(P, a, b),
                  1e-13 * (1 + fx_maxabs(P * P, H)));
 }
 
 static void hvp_should_equal_the_dense_hessian_times_u(void **s)
 {
     (void)s;
-    for_each_config(check_hvp);
+    fx_for_each_config(check_hvp, 11, 1000);
 }
 
 /* f is affine in lambda, so grad and H (products of two affine factors) are
@@ -172,7 +125,7 @@ static void check_lambda(const ll_model *M, const double *th, double lam,
     double err = 0;
     for (size_t k = 0; k < P; k++)
         err = fmax(err, fabs((gp[k] - gm[k]) / (2 * h) - gl[k]));
-    expect_close("grad_lambda vs FD", label, err,
+    fx_expect_close("grad_lambda vs FD", label, err,
                  1e-10 * (1 + fx_maxabs(P, gp)));
     assert_int_equal(ll_model_hess_lambda(M, th, lam, Hl), LL_OK);
     assert_int_equal(ll_model_hess(M, th, lam + h, Hp), LL_OK);
@@ -180,14 +133,14 @@ static void check_lambda(const ll_model *M, const double *th, double lam,
     err = 0;
     for (size_t k = 0; k < P * P; k++)
         err = fmax(err, fabs((Hp[k] - Hm[k]) / (2 * h) - Hl[k]));
-    expect_close("hess_lambda vs FD", label, err,
+    fx_expect_close("hess_lambda vs FD", label, err,
                  1e-10 * (1 + fx_maxabs(P * P, Hp)));
 }
 
 static void lambda_derivatives_should_match_differences_in_lambda(void **s)
 {
     (void)s;
-    for_each_config(check_lambda);
+    fx_for_each_config(check_lambda, 11, 1000);
 }
 
 /* D^kL[u^k] three ways:
@@ -228,25 +181,25 @@ static void check_dir(const ll_model *M, const double *th, double lam,
 {
     size_t P = ll_model_nparams(M);
     double u[PMAX], g[PMAX], Hu[PMAX], d[5];
-    unit_dir(P, 5, u);
+    fx_unit_dir(P, 5, u);
     for (int k = 1; k <= 4; k++)
         d[k] = dir_at(M, th, u, 0.0, lam, k);
     assert_int_equal(ll_model_grad(M, th, lam, g), LL_OK);
     assert_int_equal(ll_model_hvp(M, th, lam, u, Hu), LL_OK);
-    expect_close("dir 1 vs g.u", label, fabs(d[1] - ll_dot(P, g, u)),
+    fx_expect_close("dir 1 vs g.u", label, fabs(d[1] - ll_dot(P, g, u)),
                  1e-12 * (1 + fabs(d[1])));
-    expect_close("dir 2 vs uHu", label, fabs(d[2] - ll_dot(P, u, Hu)),
+    fx_expect_close("dir 2 vs uHu", label, fabs(d[2] - ll_dot(P, u, Hu)),
                  1e-12 * (1 + fabs(d[2])));
     for (int k = 1; k <= 4; k++) {
         double fd = kth_central(M, th, u, lam, k, k <= 2 ? 1e-4 : 1e-2);
-        expect_close("dir vs k-th central difference", label,
+        fx_expect_close("dir vs k-th central difference", label,
                      fabs(fd - d[k]), 2e-3 * (1 + fabs(d[k])));
         if (k == 1)
             continue;
         double h = 1e-5;
         double fd1 = (dir_at(M, th, u, h, lam, k - 1) -
                       dir_at(M, th, u, -h, lam, k - 1)) / (2 * h);
-        expect_close("dir vs difference of dir k-1", label, fabs(fd1 - d[k]),
+        fx_expect_close("dir vs difference of dir k-1", label, fabs(fd1 - d[k]),
                      1e-7 * (1 + fabs(d[k])));
     }
 }
@@ -254,7 +207,7 @@ static void check_dir(const ll_model *M, const double *th, double lam,
 static void dir_should_match_differences_along_the_line(void **s)
 {
     (void)s;
-    for_each_config(check_dir);
+    fx_for_each_config(check_dir, 11, 1000);
 }
 
 /* R_K(t) = L(theta + t u) - sum_{k<=K} t^k/k! D^kL falls like t^(K+1).
@@ -294,7 +247,7 @@ static void check_taylor(const ll_model *M, const double *th, double lam,
     size_t P = ll_model_nparams(M);
     double u[PMAX], d[5], L0 = loss_at(M, th, lam);
     double floor = 100 * 2.2e-16 * (1 + fabs(L0)), slope;
-    unit_dir(P, 9, u);
+    fx_unit_dir(P, 9, u);
     for (int k = 1; k <= 4; k++)
         d[k] = dir_at(M, th, u, 0.0, lam, k);
     for (int K = 1; K <= 4; K++) {
@@ -317,7 +270,7 @@ static void check_taylor(const ll_model *M, const double *th, double lam,
 static void taylor_remainders_should_fall_with_the_right_order(void **s)
 {
     (void)s;
-    for_each_config(check_taylor);
+    fx_for_each_config(check_taylor, 11, 1000);
 }
 
 /* D^3L[a, b, .] vs the central difference of H(theta + t b) a in t
@@ -330,8 +283,8 @@ static void check_d3(const ll_model *M, const double *th, double lam,
     size_t P = ll_model_nparams(M);
     double a[PMAX], b[PMAX], x[PMAX], hp[PMAX], hm[PMAX], o[PMAX], o2[PMAX];
     double h = 1e-5, err = 0, d3;
-    unit_dir(P, 21, a);
-    unit_dir(P, 22, b);
+    fx_unit_dir(P, 21, a);
+    fx_unit_dir(P, 22, b);
     assert_int_equal(ll_model_d3(M, th, lam, a, b, o), LL_OK);
     for (int sgn = -1; sgn <= 1; sgn += 2) {
         for (size_t k = 0; k < P; k++)
@@ -341,19 +294,19 @@ static void check_d3(const ll_model *M, const double *th, double lam,
     for (size_t k = 0; k < P; k++)
         err = fmax(err, fabs((hp[k] - hm[k]) / (2 * h) - o[k]));
     double sc = 1 + fx_maxabs(P, o);
-    expect_close("d3 vs FD of hvp", label, err, 1e-7 * sc);
+    fx_expect_close("d3 vs FD of hvp", label, err, 1e-7 * sc);
     assert_int_equal(ll_model_d3(M, th, lam, b, a, o2), LL_OK);
-    expect_close("d3 symmetry", label, fx_maxdiff(P, o, o2), 1e-12 * sc);
+    fx_expect_close("d3 symmetry", label, fx_maxdiff(P, o, o2), 1e-12 * sc);
     assert_int_equal(ll_model_d3(M, th, lam, a, a, o2), LL_OK);
     assert_int_equal(ll_model_dir(M, th, lam, a, 3, &d3), LL_OK);
-    expect_close("d3(a,a).a vs dir 3", label, fabs(ll_dot(P, o2, a) - d3),
+    fx_expect_close("d3(a,a).a vs dir 3", label, fabs(ll_dot(P, o2, a) - d3),
                  1e-12 * (1 + fabs(d3)));
 }
 
 static void d3_should_match_differences_of_hvp(void **s)
 {
     (void)s;
-    for_each_config(check_d3);
+    fx_for_each_config(check_d3, 11, 1000);
 }
 
 int main(void)

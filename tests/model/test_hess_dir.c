@@ -14,55 +14,8 @@
 #include "model_fixture.h"
 #include "losslab/linalg.h"
 
-#define NS 40
-#define DIM 3
-#define WIDTH 4
-#define PMAX (WIDTH * DIM + 2 * WIDTH)
-
-typedef void (*check_fn)(const ll_model *M, const double *th, double lam,
-                         const char *label);
-
-static void for_each_config(check_fn fn)
-{
-    static const double lams[] = {0.0, 0.37, 1.0};
-    ll_data D;
-    fx_data(&D, NS, DIM, 13);
-    for (int ai = 0; ll_act_at(ai); ai++)
-        for (int opt = 0; opt < 4; opt++) {
-            int tv = opt & 1, bias = (opt >> 1) & 1;
-            ll_model *M = fx_model(&D, WIDTH, ll_act_at(ai), 0.05, tv, bias);
-            size_t P = ll_model_nparams(M);
-            double th[PMAX];
-            uint64_t st = 2000 + (uint64_t)(ai * 4 + opt);
-            ll_test_fill(&st, P, th, 0.6);
-            for (size_t j = 0; tv && j < WIDTH; j++)
-                th[ll_model_idx_v(M, j)] += 1.0;
-            for (int li = 0; li < 3; li++) {
-                char label[128];
-                snprintf(label, sizeof label, "%s train_v=%d bias=%d lambda=%g",
-                         ll_act_at(ai)->name, tv, bias, lams[li]);
-                fn(M, th, lams[li], label);
-            }
-            ll_model_destroy(M);
-        }
-    fx_data_free(&D);
-}
-
-static void unit_dir(size_t P, uint64_t seed, double *u)
-{
-    uint64_t st = seed;
-    ll_test_fill(&st, P, u, 1.0);
-    double nu = ll_nrm2(P, u);
-    for (size_t k = 0; k < P; k++)
-        u[k] /= nu;
-}
-
-static void expect_close(const char *what, const char *label, double err,
-                         double tol)
-{
-    if (!(err <= tol))
-        fail_msg("%s (%s): error %.3g > tolerance %.3g", what, label, err, tol);
-}
+#define WIDTH FX_CFG_WIDTH
+#define PMAX FX_CFG_PMAX
 
 /* Central difference of H along u with h = 1e-5: truncation
  * h^2/6 |D^5L[u, u, u, ., .]| ~ 1.7e-11 * 1e2, rounding eps |H| / h ~
@@ -77,7 +30,7 @@ static void check_fd_and_symmetry(const ll_model *M, const double *th,
     size_t P = ll_model_nparams(M);
     double D[PMAX * PMAX], Hp[PMAX * PMAX], Hm[PMAX * PMAX];
     double u[PMAX], x[PMAX], h = 1e-5, err = 0, asym = 0;
-    unit_dir(P, 31, u);
+    fx_unit_dir(P, 31, u);
     assert_int_equal(ll_model_hess_dir(M, th, lam, u, D), LL_OK);
     for (size_t k = 0; k < P; k++)
         x[k] = th[k] + h * u[k];
@@ -88,17 +41,17 @@ static void check_fd_and_symmetry(const ll_model *M, const double *th,
     double sc = 1 + fx_maxabs(P * P, D);
     for (size_t k = 0; k < P * P; k++)
         err = fmax(err, fabs((Hp[k] - Hm[k]) / (2 * h) - D[k]));
-    expect_close("hess_dir vs FD of hess", label, err, 1e-7 * sc);
+    fx_expect_close("hess_dir vs FD of hess", label, err, 1e-7 * sc);
     for (size_t k = 0; k < P; k++)
         for (size_t i = 0; i < P; i++)
             asym = fmax(asym, fabs(D[i + k * P] - D[k + i * P]));
-    expect_close("hess_dir symmetry", label, asym, 1e-14 * sc);
+    fx_expect_close("hess_dir symmetry", label, asym, 1e-14 * sc);
 }
 
 static void hess_dir_should_match_differences_of_hess_and_be_symmetric(void **s)
 {
     (void)s;
-    for_each_config(check_fd_and_symmetry);
+    fx_for_each_config(check_fd_and_symmetry, 13, 2000);
 }
 
 /* D^3L[u, ., .] v and D^3L[u, v, .] (Taylor mode, polarised) are the same
@@ -112,24 +65,24 @@ static void check_vs_d3(const ll_model *M, const double *th, double lam,
 {
     size_t P = ll_model_nparams(M);
     double D[PMAX * PMAX], u[PMAX], v[PMAX], a[PMAX], b[PMAX], d3;
-    unit_dir(P, 41, u);
-    unit_dir(P, 42, v);
+    fx_unit_dir(P, 41, u);
+    fx_unit_dir(P, 42, v);
     assert_int_equal(ll_model_hess_dir(M, th, lam, u, D), LL_OK);
     ll_gemv(0, P, P, 1.0, D, P, v, 0.0, a);
     assert_int_equal(ll_model_d3(M, th, lam, u, v, b), LL_OK);
     double sc = 1 + fx_maxabs(P * P, D);
-    expect_close("hess_dir(u) v vs d3(u, v)", label, fx_maxdiff(P, a, b),
+    fx_expect_close("hess_dir(u) v vs d3(u, v)", label, fx_maxdiff(P, a, b),
                  1e-12 * sc);
     ll_gemv(0, P, P, 1.0, D, P, u, 0.0, a);
     assert_int_equal(ll_model_dir(M, th, lam, u, 3, &d3), LL_OK);
-    expect_close("u^T hess_dir(u) u vs dir 3", label,
+    fx_expect_close("u^T hess_dir(u) u vs dir 3", label,
                  fabs(ll_dot(P, a, u) - d3), 1e-12 * (sc + fabs(d3)));
 }
 
 static void hess_dir_times_v_should_equal_d3_to_rounding(void **s)
 {
     (void)s;
-    for_each_config(check_vs_d3);
+    fx_for_each_config(check_vs_d3, 13, 2000);
 }
 
 /* The ops table exposes hess_dir, and it is the model's function (bitwise:
@@ -138,13 +91,13 @@ static void model_problem_should_provide_hess_dir(void **s)
 {
     (void)s;
     ll_data D;
-    fx_data(&D, NS, DIM, 17);
+    fx_data(&D, FX_CFG_NS, FX_CFG_DIM, 17);
     ll_model *M = fx_model(&D, WIDTH, ll_act_find("tanh"), 0.05, 1, 1);
     size_t P = ll_model_nparams(M);
     double th[PMAX], u[PMAX], A[PMAX * PMAX], B[PMAX * PMAX];
     uint64_t st = 9;
     ll_test_fill(&st, P, th, 0.6);
-    unit_dir(P, 51, u);
+    fx_unit_dir(P, 51, u);
     ll_problem pb;
     ll_model_problem(M, &pb);
     assert_non_null(pb.hess_dir);
