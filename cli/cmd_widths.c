@@ -16,7 +16,7 @@
 #include "sweep_cli.h"
 
 typedef struct widths_args {
-    const char *data, *target, *out, *json, *act, *v, *widths;
+    const char *data, *target, *out, *json, *act, *v, *widths, *hessian;
     int target_col, eigs, quiet, resume, jobs, z2;
     size_t dim, samples, max_steps, max_items;
     uint64_t seed;
@@ -53,6 +53,8 @@ static const cli_option widths_options[] = {
     {"--ds", "H", CLI_DOUBLE, WA(ds), 0, 1, 1, NULL, "initial arclength step"},
     {"--max-steps", "K", CLI_SIZE, WA(max_steps), 1, INF, 0, NULL,
      "continuation step budget per width"},
+    {"--hessian", "PATH", CLI_STR, WA(hessian), 0, 0, 0, NULL,
+     "Hessian path per width: auto, dense, structured or matfree"},
     {"--eigs", "K", CLI_INT, WA(eigs), 1, 64, 0, NULL,
      "smallest Hessian eigenvalues tracked per point"},
     {"--z2", NULL, CLI_FLAG, WA(z2), 0, 0, 0, NULL,
@@ -87,6 +89,7 @@ static widths_args widths_args_default(void)
     a.ds = o.trace.cont.ds0;
     a.max_steps = o.trace.cont.max_steps;
     a.eigs = o.trace.cont.n_eigs;
+    a.hessian = ll_hessian_path_str(o.trace.cont.hessian);
     a.jobs = 0;
     return a;
 }
@@ -120,6 +123,10 @@ static int widths_validate(const widths_args *a, int argc, char **argv)
     if (!ll_act_find(a->act))
         return cli_usage_error("widths", "--act: unknown activation '%s' (see "
                                "'losslab trace --help')", a->act);
+    ll_hessian_path hp;
+    if (ll_hessian_path_parse(a->hessian, &hp) != LL_OK)
+        return cli_usage_error("widths", "--hessian: unknown path '%s' (valid: "
+                               "auto, dense, structured, matfree)", a->hessian);
     if (a->resume && !a->out)
         return cli_usage_error("widths", "--resume needs --out DIR (where the "
                                "finished widths are)");
@@ -134,6 +141,7 @@ static void build_opts(const widths_args *a, const size_t *w, size_t n,
     o->v_spec = a->v;
     cli_sweep_trace_opts(&o->trace, a->alpha, a->act, a->lambda_max, a->ds,
                          a->max_steps, a->eigs, a->z2);
+    (void)ll_hessian_path_parse(a->hessian, &o->trace.cont.hessian);
 }
 
 static ll_status run_widths(const void *opts, const ll_data *D,

@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "losslab/act.h"
+#include "losslab/cont.h"
 
 #define TA(f) offsetof(trace_args, f)
 #define INF HUGE_VAL
@@ -45,6 +46,9 @@ const cli_option cli_trace_options[] = {
      "initial arclength step"},
     {"--max-steps", "K", CLI_SIZE, TA(max_steps), 1, INF, 0, NULL,
      "continuation step budget"},
+    {"--hessian", "PATH", CLI_STR, TA(hessian), 0, 0, 0, NULL,
+     "Hessian path: auto, dense, structured or matfree (README: which runs "
+     "when)"},
     {"--eigs", "K", CLI_INT, TA(eigs), 1, 64, 0, NULL,
      "smallest Hessian eigenvalues recorded per point"},
     {"--no-coefs", NULL, CLI_FLAG, TA(no_coefs), 0, 0, 0, NULL,
@@ -113,6 +117,10 @@ static int check_combinations(const trace_args *a, int argc, char **argv)
                 return cli_usage_error("trace", "%s sets up the generator and "
                                        "cannot be combined with --data",
                                        gen_only[g]);
+    ll_hessian_path hp;
+    if (ll_hessian_path_parse(a->hessian, &hp) != LL_OK)
+        return cli_usage_error("trace", "--hessian: unknown path '%s' (valid: "
+                               "auto, dense, structured, matfree)", a->hessian);
     if (!ll_act_find(a->act)) {
         char list[256] = "";
         for (int i = 0; ll_act_at(i); i++) {

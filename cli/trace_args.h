@@ -18,7 +18,7 @@
 #define CLI_TRACE_WIDTH_MAX 16777216.0
 
 typedef struct trace_args {
-    const char *data, *target, *out, *json, *act, *v;
+    const char *data, *target, *out, *json, *act, *v, *hessian;
     int target_col;
     size_t dim, samples, width, max_steps;
     uint64_t seed;

@@ -23,7 +23,8 @@
 #                 (2 cores): linalg_test_ldlt 201 s, study_test_widths
 #                 > 200 s, study_test_kernel_ratio 164 s, study_test_paper
 #                 134 s, pipeline_test_pipeline 107 s, study_test_branch_jump
-#                 83 s, example_trace_min 75 s. They still run natively and
+#                 83 s, example_trace_min 75 s, study_test_hessian_paths
+#                 (6 s natively: three full traces). They still run natively and
 #                 under ASan+UBSan in job 1, and their code paths
 #                 (continuation, events, coefficients, the dense solvers) run
 #                 under valgrind in the smaller tests. Rule: a new test that
@@ -34,7 +35,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 export VG_BUDGET=${VG_BUDGET:-420} VG_CHILDREN=${VG_CHILDREN:-0}
-export VG_EXCLUDE=${VG_EXCLUDE-^(linalg_test_ldlt|study_test_widths|study_test_kernel_ratio|study_test_paper|pipeline_test_pipeline|study_test_branch_jump|example_trace_min)$}
+export VG_EXCLUDE=${VG_EXCLUDE-^(linalg_test_ldlt|study_test_widths|study_test_kernel_ratio|study_test_paper|pipeline_test_pipeline|study_test_branch_jump|example_trace_min|study_test_hessian_paths)$}
 status=0
 lines=()
 t_all=$SECONDS

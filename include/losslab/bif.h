@@ -74,6 +74,19 @@ ll_status ll_bif_coefficients(const ll_problem *pb, const double *x, double p,
                               double *phi, const ll_bif_opts *o,
                               ll_lscoef *c, ll_errbuf *eb);
 
+/* The same for callers that do not hold H as a dense matrix (the
+ * structured and matrix-free continuation paths, cont.h): range_solve must
+ * solve the bordered system [[H, phi], [phi^T, 0]] [y; c] = [r; 0] for the
+ * nrhs right-hand sides r in R (n x nrhs, column-major), overwriting R with
+ * the y parts; phi^T H_p phi comes from the problem's hess_p_vec (needed,
+ * with grad_p, d3, d4; hess and hess_p are not used). */
+typedef ll_status (*ll_bif_range_solve_fn)(void *user, const double *phi,
+                                           size_t nrhs, double *R);
+ll_status ll_bif_coefficients_ext(const ll_problem *pb, const double *x,
+                                  double p, double *phi, const ll_bif_opts *o,
+                                  ll_bif_range_solve_fn range_solve,
+                                  void *user, ll_lscoef *c, ll_errbuf *eb);
+
 /* Softening at a start point x0 (a critical point at p0) whose smallest
  * Hessian eigenvalue mu0 may be degenerate (MATH.md section 1): the speeds
  * at which the cluster of eigenvalues within cluster_tol * max(1, |mu0|) of

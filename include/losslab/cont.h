@@ -35,6 +35,36 @@
 extern "C" {
 #endif
 
+/* How the Hessian is represented and factored (see ll_cont_opts.hessian
+ * and the README's "Which Hessian path runs when").
+ *   DENSE       the n x n matrix, LDL^T (Bunch-Kaufman) per point: exact
+ *               index, dense eigenvalues; O(n^3) time, O(n^2) memory.
+ *   STRUCTURED  H = blockdiag(B) + U U^T (problem.h hess_struct): Woodbury
+ *               solves and the Haynsworth inertia formula, exact index,
+ *               eigenvalues by shift-invert block Krylov on the same
+ *               factorisation; O(n k^2 + k^3) time, O(n k) memory.
+ *   MATFREE     Hessian-vector products only (problem.h hvp): MINRES
+ *               solves, the smallest eigenvalues by block Krylov with warm
+ *               starts, the Morse index as the count of negative ones among
+ *               those computed (a lower bound if all of them are negative).
+ *   AUTO        DENSE for n <= LL_CONT_DENSE_MAX, else STRUCTURED when the
+ *               problem has hess_struct and k < n / 4, else MATFREE. */
+typedef enum ll_hessian_path {
+    LL_HESSIAN_AUTO = 0,
+    LL_HESSIAN_DENSE,
+    LL_HESSIAN_STRUCTURED,
+    LL_HESSIAN_MATFREE
+} ll_hessian_path;
+
+#define LL_CONT_DENSE_MAX 3000
+
+/* "auto", "dense", "structured", "matfree"; parse: LL_ERR_ARG if unknown. */
+const char *ll_hessian_path_str(ll_hessian_path h);
+ll_status ll_hessian_path_parse(const char *s, ll_hessian_path *out);
+/* The path AUTO resolves to for pb (or h itself if not AUTO). */
+ll_hessian_path ll_hessian_path_resolve(ll_hessian_path h,
+                                        const ll_problem *pb);
+
 typedef enum ll_event_type {
     LL_EVENT_FOLD = 0,
     LL_EVENT_BRANCH_POINT,
@@ -98,6 +128,7 @@ typedef struct ll_cont_result {
                          LL_STOP_CANCEL, or an error */
     char reason[256]; /* human-readable detail of status */
     double gscale;    /* the gradient scale of the tolerance */
+    ll_hessian_path hessian; /* the path that ran (AUTO resolved) */
     size_t newton_iters, steps_rejected;
 } ll_cont_result;
 
@@ -153,6 +184,8 @@ typedef struct ll_cont_opts {
      * spacing. 0: at the last accepted point before the event instead
      * (which depends on the step-size path). */
     double kernel_ratio_ds;
+    /* Hessian representation (see ll_hessian_path); AUTO. */
+    ll_hessian_path hessian;
 } ll_cont_opts;
 
 ll_cont_opts ll_cont_opts_default(void);

@@ -47,8 +47,11 @@ typedef struct ll_model_opts {
 ll_model_opts ll_model_opts_default(void);
 
 /* Create a model on data D (copied). Checks every option and names the bad
- * one in eb. Refuses sizes whose Hessian (P x P doubles) would not fit in
- * memory with a clear message. */
+ * one in eb. Refuses, with a clear message (LL_ERR_NOMEM), only sizes the
+ * model itself cannot hold: its data plus one N x P Jacobian-sized array
+ * (what ll_model_hess_struct's U and the dense Hessian's Jacobian need) must
+ * fit in half the physical memory. Whether a dense P x P Hessian fits is the
+ * continuation's concern (cont.h, ll_hessian_path). */
 ll_status ll_model_create(ll_model **out, const ll_data *D,
                           const ll_model_opts *o, ll_errbuf *eb);
 void ll_model_destroy(ll_model *M); /* NULL-safe */
@@ -83,6 +86,22 @@ ll_status ll_model_grad_lambda(const ll_model *M, const double *theta,
 ll_status ll_model_hess_lambda(const ll_model *M, const double *theta,
                                double lambda, double *H_l);
 
+/* out = H_l u = (d/dlambda H at fixed theta) u, exact, without forming H_l:
+ * O(N P) time, O(N m + P) memory. Every option (trained v, biases). */
+ll_status ll_model_hess_lambda_vec(const ll_model *M, const double *theta,
+                                   double lambda, const double *u,
+                                   double *out);
+/* The exact structure H = blockdiag(B_1..B_m) + U U^T of the default model
+ * (fixed v, no biases; LL_ERR_ARG otherwise):
+ *     B_j = alpha I + (1/N) sum_n r_n v_j h''(z_nj) x_n x_n^T   (d x d,
+ *           column-major at B + j d d; m d^2 values),
+ *     U   (P x N, column-major): column n = (1/sqrt(N)) df(x_n)/dtheta, i.e.
+ *           rows j d .. j d + d - 1 are v_j h'(z_nj) x_n / sqrt(N).
+ * B and U are caller-owned and overwritten. O(N P + m N d^2) time, O(N m)
+ * scratch. */
+ll_status ll_model_hess_struct(const ll_model *M, const double *theta,
+                               double lambda, double *B, double *U);
+
 /* D^kL[u, ..., u] for k = 1..4 (k = 1: g.u, k = 2: u^T H u). */
 ll_status ll_model_dir(const ll_model *M, const double *theta, double lambda,
                        const double *u, int k, double *out);
@@ -110,7 +129,30 @@ ll_status ll_model_linear_start(const ll_model *M, double *theta0,
 ll_status ll_model_softening_closed_form(const ll_model *M, double *speeds,
                                          double *paper_eq22, ll_errbuf *eb);
 
-/* Fill an ll_problem whose ctx is M (borrowed; M must outlive it). */
+/* The k smallest of the speeds of ll_model_softening_closed_form (same
+ * numbers, ascending, 1 <= k <= (m-1) d), default model only, without forming
+ * the (m-1)d x (m-1)d restricted matrix: the form D = blockdiag(v_j A_j),
+ * A_j = (1/N) sum_n r0_n sigma''(w0_j . x_n) x_n x_n^T, restricted to
+ * E = {dW : sum_j v_j dw_j = 0}. Its eigenvalues below mu are counted by the
+ * inertia of the KKT matrix [[D - mu I, C^T], [C, 0]], C = v^T kron I_d
+ * (Haynsworth): count(mu) = neg(D - mu I) + pos(S(mu)) - d,
+ * S(mu) = sum_j v_j^2 (v_j A_j - mu I)^{-1}; each speed is found inside
+ * its interlacing bracket lambda_i(D) <= speed_i <= lambda_{i+d}(D) by
+ * safeguarded Newton on the eigenvalue of S(mu) crossing zero, bisection on
+ * count as the fallback. Cost O(N m d^2) to form the A_j, O(m d^3) to
+ * diagonalise them and O(m d^3) per evaluation (one d x (m d) by
+ * (m d) x d gemm), ~20 evaluations per speed: ~0.4 s at m = 10,000, d = 5,
+ * but ~12 s at m = 1000, d = 100 (2e9 flops per evaluation).
+ * *noise (may be NULL): the rounding level of the speeds, about
+ * N eps max_j ||v_j A_j||_2 (see model_soft_large.c). */
+ll_status ll_model_softening_smallest(const ll_model *M, size_t k,
+                                      double *speeds, double *noise,
+                                      ll_errbuf *eb);
+
+/* Fill an ll_problem whose ctx is M (borrowed; M must outlive it). Also the
+ * large-problem ops: hvp and hess_p_vec always; hess_struct (struct_nb = m,
+ * struct_bs = d, struct_k = N) only for the default model (fixed v, no
+ * biases), NULL with zero sizes otherwise. */
 void ll_model_problem(ll_model *M, ll_problem *pb);
 
 #ifdef __cplusplus

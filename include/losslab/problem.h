@@ -43,6 +43,40 @@ typedef struct ll_problem {
      * written before it existed leave it NULL. */
     ll_status (*hess_dir)(void *ctx, const double *x, double p,
                           const double *u, double *out);
+
+    /* ---- For problems too large for a dense H (all OPTIONAL, NULL/0 when
+     * absent; continuation then needs the dense path, cont.h). ---- */
+    /* Hu = H u without forming H. */
+    ll_status (*hvp)(void *ctx, const double *x, double p, const double *u,
+                     double *Hu);
+    /* out = H_p u (d/dp of H, x fixed, applied to u) without forming H_p. */
+    ll_status (*hess_p_vec)(void *ctx, const double *x, double p,
+                            const double *u, double *out);
+    /* The structure H = blockdiag(B_1, ..., B_nb) + U U^T, every block
+     * bs x bs (nb * bs = n), U n x k. Fills B (nb * bs * bs values, block j
+     * column-major at B + j * bs * bs) and U (n x k, column-major). The
+     * sizes are the fields below (all 0 when the problem has no such
+     * structure). For the two-layer model (default options: fixed v, no
+     * biases): nb = m, bs = d, k = N, B_j the residual + regularisation
+     * block of unit j and U = J^T / sqrt(N) (MATH.md section 1). */
+    ll_status (*hess_struct)(void *ctx, const double *x, double p, double *B,
+                             double *U);
+    size_t struct_nb, struct_bs, struct_k;
+    /* A prepared Hessian, for many products H u at one point (Krylov
+     * solvers and eigensolvers do tens to hundreds per point): hlin_set
+     * computes into the CALLER-OWNED object lin everything that depends
+     * on (x, p) only (for the two-layer model: the forward pass with
+     * h, h', h''), and hlin_apply then costs only the linear algebra of
+     * one product (for the model ~10x cheaper than hvp at d = 5: no
+     * activation evaluations). lin is the caller's state, not ctx's: ctx
+     * stays read-only, and each user (thread) holds its own lin.
+     * hlin_apply before any hlin_set is LL_ERR_ARG. OPTIONAL: all four or
+     * none (NULL); users then call hvp. */
+    ll_status (*hlin_create)(void *ctx, void **lin);
+    ll_status (*hlin_set)(void *ctx, void *lin, const double *x, double p);
+    ll_status (*hlin_apply)(void *ctx, void *lin, const double *u,
+                            double *Hu);
+    void (*hlin_destroy)(void *ctx, void *lin); /* NULL-safe in lin */
 } ll_problem;
 
 /* ---- Restriction to an affine subspace ------------------------------------

@@ -145,9 +145,9 @@ static ll_status check_args(const ll_problem *pb, const double *x, double p,
     if (!pb || !x || !phi || !c || pb->n == 0)
         return ll_err(eb, LL_ERR_ARG, "bif: coefficients need a problem, x, "
                                       "phi and an output struct");
-    if (!pb->hess || !pb->hess_p || !pb->grad_p || !pb->d3 || !pb->d4)
-        return ll_err(eb, LL_ERR_ARG, "bif: coefficients need the hess, "
-                                      "hess_p, grad_p, d3 and d4 callbacks");
+    if (!pb->grad_p || !pb->d3 || !pb->d4)
+        return ll_err(eb, LL_ERR_ARG, "bif: coefficients need the grad_p, "
+                                      "d3 and d4 callbacks");
     if (!isfinite(p))
         return ll_err(eb, LL_ERR_ARG, "bif: parameter p is not finite");
     if (!(o->gp_zero_rel >= 0.0) || !isfinite(o->gp_zero_rel))
@@ -162,6 +162,28 @@ static ll_status check_args(const ll_problem *pb, const double *x, double p,
     return LL_OK;
 }
 
+/* The coefficients from the ingredients (MATH.md section 3): psi and y
+ * the range solutions for -P_R F_p and P_R B, hp = phi^T H_p phi. */
+static ll_status assemble(size_t n, const double *phi, const double *Fp,
+                          const double *B, double d4, double hp,
+                          const double *psi, const double *y, double g_p,
+                          double g_aa, const ll_bif_opts *o, ll_lscoef *r,
+                          ll_errbuf *eb)
+{
+    r->g_p = g_p, r->g_aa = g_aa;
+    r->g_ap = hp + ll_dot(n, B, psi);
+    /* B_R^T y with B_R = B - g_aa phi (y is phi-perp up to rounding) */
+    double slaved = ll_dot(n, B, y) - g_aa * ll_dot(n, phi, y);
+    r->g_aaa_bare = d4;
+    r->g_aaa = d4 - 3.0 * slaved;
+    ll_bif_scales sc = {ll_nrm2(n, Fp), ll_nrm2(n, B), 3.0 * fabs(slaved)};
+    ll_bif_nf_classify(o, &sc, r);
+    if (!isfinite(r->g_p) || !isfinite(r->g_aa) || !isfinite(r->g_ap) ||
+        !isfinite(r->g_aaa))
+        return ll_err(eb, LL_ERR_DATA, "bif: a coefficient is not finite");
+    return LL_OK;
+}
+
 ll_status ll_bif_coefficients(const ll_problem *pb, const double *x, double p,
                               double *phi, const ll_bif_opts *o,
                               ll_lscoef *c, ll_errbuf *eb)
@@ -169,6 +191,9 @@ ll_status ll_bif_coefficients(const ll_problem *pb, const double *x, double p,
     ll_bif_opts def = ll_bif_opts_default();
     o = o ? o : &def;
     ll_status st = check_args(pb, x, p, phi, o, c, eb);
+    if (st == LL_OK && (!pb->hess || !pb->hess_p))
+        st = ll_err(eb, LL_ERR_ARG, "bif: coefficients need the hess and "
+                                    "hess_p callbacks");
     if (st != LL_OK)
         return st;
     size_t n = pb->n;
@@ -178,27 +203,86 @@ ll_status ll_bif_coefficients(const ll_problem *pb, const double *x, double p,
         return ll_err(eb, LL_ERR_NOMEM, "bif: out of memory (n = %zu)", n);
     st = eval_ops(pb, x, p, phi, &w, eb);
     ll_lscoef r = {0};
+    double g_p = 0.0, g_aa = 0.0;
     if (st == LL_OK) {
-        r.g_p = ll_dot(n, phi, w.Fp);
-        r.g_aa = ll_dot(n, w.B, phi);
-        st = slaved_solve(n, phi, r.g_p, r.g_aa, &w, eb);
+        g_p = ll_dot(n, phi, w.Fp);
+        g_aa = ll_dot(n, w.B, phi);
+        st = slaved_solve(n, phi, g_p, g_aa, &w, eb);
     }
     if (st == LL_OK) {
-        const double *psi = w.rhs, *y = w.rhs + n + 1;
         ll_gemv(0, n, n, 1.0, w.Hp, n, phi, 0.0, w.Hphi);
-        r.g_ap = ll_dot(n, phi, w.Hphi) + ll_dot(n, w.B, psi);
-        /* B_R^T y with B_R = B - g_aa phi (y is phi-perp up to rounding) */
-        double slaved = ll_dot(n, w.B, y) - r.g_aa * ll_dot(n, phi, y);
-        r.g_aaa_bare = w.d4;
-        r.g_aaa = w.d4 - 3.0 * slaved;
-        ll_bif_scales sc = {ll_nrm2(n, w.Fp), ll_nrm2(n, w.B),
-                            3.0 * fabs(slaved)};
-        ll_bif_nf_classify(o, &sc, &r);
-        if (!isfinite(r.g_p) || !isfinite(r.g_aa) || !isfinite(r.g_ap) ||
-            !isfinite(r.g_aaa))
-            st = ll_err(eb, LL_ERR_DATA, "bif: a coefficient is not finite");
+        st = assemble(n, phi, w.Fp, w.B, w.d4, ll_dot(n, phi, w.Hphi), w.rhs,
+                      w.rhs + n + 1, g_p, g_aa, o, &r, eb);
     }
     free(w.H);
+    if (st == LL_OK)
+        *c = r;
+    return st;
+}
+
+/* grad_p, d3, d4 and hess_p_vec at (x, p) into Fp, B, *d4, Hpphi. */
+static ll_status eval_ops_ext(const ll_problem *pb, const double *x, double p,
+                              const double *phi, double *Fp, double *B,
+                              double *d4, double *Hpphi, ll_errbuf *eb)
+{
+    const char *what = "grad_p";
+    ll_status st = pb->grad_p(pb->ctx, x, p, Fp);
+    if (st == LL_OK) {
+        what = "d3";
+        st = pb->d3(pb->ctx, x, p, phi, phi, B);
+    }
+    if (st == LL_OK) {
+        what = "d4";
+        st = pb->d4(pb->ctx, x, p, phi, d4);
+    }
+    if (st == LL_OK) {
+        what = "hess_p_vec";
+        st = pb->hess_p_vec(pb->ctx, x, p, phi, Hpphi);
+    }
+    if (st != LL_OK)
+        return ll_err(eb, st, "bif: the problem's %s callback failed: %s",
+                      what, ll_status_str(st));
+    return LL_OK;
+}
+
+ll_status ll_bif_coefficients_ext(const ll_problem *pb, const double *x,
+                                  double p, double *phi, const ll_bif_opts *o,
+                                  ll_bif_range_solve_fn range_solve,
+                                  void *user, ll_lscoef *c, ll_errbuf *eb)
+{
+    ll_bif_opts def = ll_bif_opts_default();
+    o = o ? o : &def;
+    ll_status st = check_args(pb, x, p, phi, o, c, eb);
+    if (st == LL_OK && (!pb->hess_p_vec || !range_solve))
+        st = ll_err(eb, LL_ERR_ARG, "bif: coefficients without a dense "
+                                    "Hessian need hess_p_vec and a solver");
+    if (st != LL_OK)
+        return st;
+    size_t n = pb->n;
+    ll_bif_normalise_kernel(n, phi);
+    double *buf = malloc(5 * n * sizeof *buf), d4 = 0.0;
+    if (!buf)
+        return ll_err(eb, LL_ERR_NOMEM, "bif: out of memory (n = %zu)", n);
+    double *Fp = buf, *B = buf + n, *Hpphi = buf + 2 * n, *R = buf + 3 * n;
+    ll_lscoef r = {0};
+    st = eval_ops_ext(pb, x, p, phi, Fp, B, &d4, Hpphi, eb);
+    double g_p = 0.0, g_aa = 0.0;
+    if (st == LL_OK) {
+        g_p = ll_dot(n, phi, Fp);
+        g_aa = ll_dot(n, B, phi);
+        for (size_t i = 0; i < n; i++) {
+            R[i] = -(Fp[i] - g_p * phi[i]);
+            R[n + i] = B[i] - g_aa * phi[i];
+        }
+        if ((st = range_solve(user, phi, 2, R)) != LL_OK)
+            st = ll_err(eb, st, "bif: bordered system [[H, phi], [phi^T, 0]]"
+                        " failed (%s): the kernel is not simple?",
+                        ll_status_str(st));
+    }
+    if (st == LL_OK)
+        st = assemble(n, phi, Fp, B, d4, ll_dot(n, phi, Hpphi), R, R + n, g_p,
+                      g_aa, o, &r, eb);
+    free(buf);
     if (st == LL_OK)
         *c = r;
     return st;

@@ -27,6 +27,9 @@ typedef struct ll_cont_ws {
     double *tmp2;        /* m scratch */
     double last_rcond;   /* reciprocal condition of the last bordered solve */
     struct ll_cont_fac *fac; /* ws.c: the LDL^T of ws->H, reused per point */
+    ll_hessian_path path;    /* resolved: DENSE, STRUCTURED or MATFREE */
+    struct ll_cont_hop *hop; /* hop.c: the non-dense paths (NULL if dense);
+                                then H, Hp, J and V are NULL */
     size_t newton_iters, steps_rejected;
 } ll_cont_ws;
 
@@ -136,6 +139,34 @@ ll_status ll_cont_dmu_along(ll_cont_ws *ws, const double *X, const double *phi,
  * (NaN if n = 1), phi the unit eigenvector of mu. Uses ws->w, ws->V. */
 ll_status ll_cont_crossing_eig(ll_cont_ws *ws, int k, double *mu, double *mu2,
                                double *phi);
+
+/* ---- hop.c: the structured and matrix-free Hessian paths ---- */
+typedef struct ll_cont_hop ll_cont_hop;
+ll_status ll_cont_hop_create(ll_cont_ws *ws, ll_hessian_path path);
+void ll_cont_hop_destroy(ll_cont_hop *h); /* NULL-safe */
+/* The operator at X (structured: assembled and factored). */
+ll_status ll_cont_hop_at(ll_cont_ws *ws, const double *X);
+ll_status ll_cont_hop_apply(ll_cont_ws *ws, const double *x, double *y);
+/* R (n x nrhs, leading dimension n) <- H^{-1} R. */
+ll_status ll_cont_hop_solve(ll_cont_ws *ws, size_t nrhs, double *R);
+ll_status ll_cont_hop_norm1(ll_cont_ws *ws, double *nrm);
+/* The rounding scale ||H|| of eigenvalues (see hop.c). */
+ll_status ll_cont_hop_hscale(ll_cont_ws *ws, double *s);
+ll_status ll_cont_hop_eigs(ll_cont_ws *ws, size_t k, int event, double *w,
+                           const double **V);
+ll_status ll_cont_hop_index(ll_cont_ws *ws, int *index);
+/* Matrix-free path (hop_matfree.c): [[H, u], [w^T, d]] y = rhs (m),
+ * overwriting rhs, refined to rounding level; ws->last_rcond is set
+ * (estimate) when want_rcond, else NaN. */
+ll_status ll_cont_hop_bordered(ll_cont_ws *ws, const double *u,
+                               const double *w, double d, double *rhs,
+                               int want_rcond);
+/* ll_bif_range_solve_fn for ll_bif_coefficients_ext (user = ws). */
+ll_status ll_cont_hop_range_solve(void *user, const double *phi, size_t nrhs,
+                                  double *R);
+/* The rounding scale of H's eigenvalues at the last evaluation: ||H||_F
+ * (dense, structured) or an estimate (matrix-free). */
+ll_status ll_cont_hscale(ll_cont_ws *ws, double *s);
 
 /* Append a point to the branch / an empty event to the result. */
 ll_status ll_cont_branch_push(ll_branch *b, const ll_cont_point *pt,

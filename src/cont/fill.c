@@ -35,12 +35,16 @@ ll_status ll_cont_dmu_along(ll_cont_ws *ws, const double *X, const double *phi,
     size_t n = ws->n;
     double p = X[n];
     ll_status st = pb->d3(pb->ctx, X, p, phi, phi, d3);
-    if (st == LL_OK)
+    if (st == LL_OK && ws->hop) {
+        st = pb->hess_p_vec(pb->ctx, X, p, phi, ws->tmp2);
+    } else if (st == LL_OK) {
         st = pb->hess_p(pb->ctx, X, p, ws->Hp);
+        if (st == LL_OK)
+            ll_gemv(0, n, n, 1.0, ws->Hp, n, phi, 0.0, ws->tmp2);
+    }
     if (st != LL_OK)
         return ll_err(ws->eb, st, "cont: d3/hess_p callback failed at p = %g",
                       p);
-    ll_gemv(0, n, n, 1.0, ws->Hp, n, phi, 0.0, ws->tmp2);
     *out = ll_dot(n, d3, v) + v[n] * ll_dot(n, phi, ws->tmp2);
     return LL_OK;
 }
@@ -49,7 +53,9 @@ ll_status ll_cont_crossing_eig(ll_cont_ws *ws, int k, double *mu, double *mu2,
                                double *phi)
 {
     size_t n = ws->n, kk = (size_t)k + 2 < n ? (size_t)k + 2 : n;
-    ll_status st = ll_sym_eig_smallest(n, ws->H, kk, ws->w, ws->V);
+    const double *V = ws->V;
+    ll_status st = ws->hop ? ll_cont_hop_eigs(ws, kk, 1, ws->w, &V)
+                           : ll_sym_eig_smallest(n, ws->H, kk, ws->w, ws->V);
     if (st != LL_OK)
         return ll_err(ws->eb, st, "cont: eigensolver failed at an event");
     *mu = ws->w[k];
@@ -58,7 +64,7 @@ ll_status ll_cont_crossing_eig(ll_cont_ws *ws, int k, double *mu, double *mu2,
         *mu2 = ws->w[k - 1];
     if ((size_t)k + 1 < kk && !(fabs(ws->w[k + 1] - *mu) >= fabs(*mu2 - *mu)))
         *mu2 = ws->w[k + 1];
-    memcpy(phi, ws->V + (size_t)k * n, n * sizeof *phi);
+    memcpy(phi, V + (size_t)k * n, n * sizeof *phi);
     return LL_OK;
 }
 
@@ -139,8 +145,17 @@ static ll_status event_tangent(ll_cont_ws *ws, const ll_cont_point *A,
 static ll_status fill_coefs(ll_cont_ws *ws, const double *X, ll_event *ev)
 {
     ll_errbuf eb = {{0}};
-    ll_status st = ll_bif_coefficients(ws->pb, X, X[ws->n], ev->phi,
-                                       &ws->o->bif, &ev->coef, &eb);
+    ll_status st = LL_OK;
+    if (ws->hop) {
+        /* the range solves need the operator at X */
+        if ((st = ll_cont_eval_H(ws, X)) == LL_OK)
+            st = ll_bif_coefficients_ext(ws->pb, X, X[ws->n], ev->phi,
+                                         &ws->o->bif, ll_cont_hop_range_solve,
+                                         ws, &ev->coef, &eb);
+    } else {
+        st = ll_bif_coefficients(ws->pb, X, X[ws->n], ev->phi, &ws->o->bif,
+                                 &ev->coef, &eb);
+    }
     if (st != LL_OK && ev->status == LL_OK) {
         ev->status = st;
         snprintf(ev->reason, sizeof ev->reason, "%.127s", eb.msg);
@@ -186,7 +201,8 @@ ll_status ll_cont_event_fill(ll_cont_ws *ws, const ll_cont_point *A,
     int refined = 0;
     ll_status st = LL_OK;
     memcpy(X, X0, m * sizeof *X);
-    if (refine && ev->type == LL_EVENT_FOLD && ws->pb->hess_dir)
+    /* the Moore-Spence system is dense (2n + 1 unknowns): dense path only */
+    if (refine && ev->type == LL_EVENT_FOLD && ws->pb->hess_dir && !ws->hop)
         st = refine_fold(ws, k, X, phir, ev, &refined);
     memcpy(ev->x, X, n * sizeof *ev->x);
     ev->p = X[n];

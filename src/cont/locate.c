@@ -83,14 +83,6 @@ typedef struct loc_buf {
     int side;        /* end replaced last: +1 b, -1 a, 0 none */
 } loc_buf;
 
-static double frob(size_t n, const double *H)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n * n; i++)
-        s += H[i] * H[i];
-    return sqrt(s);
-}
-
 /* The branch point at arc coordinate sigma: X (guess in, solution out), its
  * derivative dX = dX/dsigma, and the crossing eigenvalue with its slope. */
 static ll_status arc_point(ll_cont_ws *ws, const ll_cont_point *A, int k,
@@ -102,10 +94,8 @@ static ll_status arc_point(ll_cont_ws *ws, const ll_cont_point *A, int k,
     ll_status st = ll_cont_correct(ws, X, A->t, A->X, sigma, &its);
     if (st == LL_OK)
         st = ll_cont_eval_HFp(ws, X);
-    if (st == LL_OK) {
-        v->hscale = frob(n, ws->H);
+    if (st == LL_OK && (st = ll_cont_hscale(ws, &v->hscale)) == LL_OK)
         st = ll_cont_crossing_eig(ws, k, &v->mu, &v->mu2, b->phi);
-    }
     if (st != LL_OK)
         return st;
     v->idx_ok = (k == 0 || ws->w[k - 1] < 0.0) &&

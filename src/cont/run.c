@@ -18,10 +18,17 @@ static ll_status check_opts(const ll_problem *pb, const double *x0, double p0,
     if (!pb || !x0 || !o || pb->n == 0)
         return ll_err(eb, LL_ERR_ARG, "cont: NULL problem/start/options or "
                       "n = 0");
-    if (!pb->loss || !pb->grad || !pb->hess || !pb->grad_p || !pb->hess_p ||
-        !pb->d3)
+    if (!pb->loss || !pb->grad || !pb->grad_p || !pb->d3)
         return ll_err(eb, LL_ERR_ARG, "cont: the problem lacks a callback "
-                      "(loss, grad, hess, grad_p, hess_p and d3 are needed)");
+                      "(loss, grad, grad_p and d3 are needed, and hess and "
+                      "hess_p or the ops of the chosen Hessian path)");
+    if ((unsigned)o->hessian > LL_HESSIAN_MATFREE)
+        return ll_err(eb, LL_ERR_ARG, "cont: unknown Hessian path %d",
+                      (int)o->hessian);
+    if (ll_hessian_path_resolve(o->hessian, pb) == LL_HESSIAN_DENSE &&
+        (!pb->hess || !pb->hess_p))
+        return ll_err(eb, LL_ERR_ARG, "cont: the dense Hessian path needs "
+                      "the problem's hess and hess_p");
     int chosen = o->start_tangent != NULL || o->direction < 0;
     if (!(o->p_min < o->p_max) || !(p0 >= o->p_min && p0 <= o->p_max) ||
         (p0 == o->p_max && !chosen))
@@ -195,6 +202,7 @@ static ll_status run(ll_cont_ws *ws, const double *x0, double p0,
     }
     st = start(ws, x0, p0, &A);
     res->gscale = ws->gscale;
+    res->hessian = ws->path;
     if (st == LL_OK)
         st = ll_cont_branch_push(&res->branch, &A, ws->o->store_points);
     if (st == LL_OK && report(ws, &A, 0, ws->o->ds0, res))

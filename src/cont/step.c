@@ -33,12 +33,15 @@ ll_status ll_cont_tangent(ll_cont_ws *ws, const double *X, const double *c,
     if (c == NULL) {
         for (size_t i = 0; i < n; i++)
             t[i] = -ws->Fp[i];
-        st = ll_sym_solve(n, ws->H, 1, t);
+        st = ws->hop ? ll_cont_hsolve(ws, t) : ll_sym_solve(n, ws->H, 1, t);
         t[n] = 1.0;
     } else {
         memset(t, 0, m * sizeof *t);
         t[n] = 1.0;
-        st = ll_cont_bordered_solve(ws, c, t);
+        /* the condition estimate costs solves, and only the dense path
+         * (LU fallback) acts on it here */
+        st = ws->hop ? ll_cont_bordered_solve_nocond(ws, c, t)
+                     : ll_cont_bordered_solve(ws, c, t);
     }
     if (st != LL_OK)
         return ll_err(ws->eb, st, "cont: %s system for the tangent at p = %g",

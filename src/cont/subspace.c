@@ -268,4 +268,7 @@ void ll_subspace_problem(ll_subspace *sp, ll_problem *pb)
     pb->d3 = sp_d3;
     pb->d4 = sp_d4;
     pb->hess_dir = sp_hess_dir;
+    /* no large-problem ops: restricted problems are small and dense */
+    pb->hvp = NULL, pb->hess_p_vec = NULL, pb->hess_struct = NULL;
+    pb->struct_nb = pb->struct_bs = pb->struct_k = 0;
 }

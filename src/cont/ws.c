@@ -37,6 +37,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cont/cont_internal.h"
 #include "losslab/linalg.h"
@@ -57,6 +58,7 @@ struct ll_cont_fac {
     int h_known, factored;
     double *B;      /* 3n: block solves [a | H^{-1} u | H^{-1} w] */
     double *y, *res;/* m each: solution and residual of the refinement */
+    double *hy;     /* n: H y (non-dense paths) */
     double *work;   /* 2m: condition estimate */
     int *iwork;     /* m */
 };
@@ -66,30 +68,88 @@ static void fac_free(struct ll_cont_fac *f)
     if (!f)
         return;
     ll_ldlt_destroy(f->f);
-    free(f->X), free(f->colsum), free(f->B);
+    free(f->X), free(f->colsum), free(f->B), free(f->hy);
     free(f->y), free(f->res), free(f->work), free(f->iwork), free(f);
 }
 
-static struct ll_cont_fac *fac_alloc(size_t n)
+/* dense = 0: the buffers of the bordered solves only (no LDL^T). */
+static struct ll_cont_fac *fac_alloc(size_t n, int dense)
 {
     size_t m = n + 1;
     struct ll_cont_fac *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
-    ll_status st = ll_ldlt_create(&f->f, n);
+    ll_status st = dense ? ll_ldlt_create(&f->f, n) : LL_OK;
     f->X = malloc(m * sizeof *f->X);
     f->colsum = malloc(n * sizeof *f->colsum);
     f->B = malloc(3 * n * sizeof *f->B);
     f->y = malloc(m * sizeof *f->y);
     f->res = malloc(m * sizeof *f->res);
+    f->hy = malloc(n * sizeof *f->hy);
     f->work = malloc(2 * m * sizeof *f->work);
     f->iwork = malloc(m * sizeof *f->iwork);
     if (st != LL_OK || !f->X || !f->colsum || !f->B ||
-        !f->y || !f->res || !f->work || !f->iwork) {
+        !f->y || !f->res || !f->hy || !f->work || !f->iwork) {
         fac_free(f);
         return NULL;
     }
     return f;
+}
+
+/* The dense path needs about five n x n matrices (H, H_p, the bordered
+ * matrix, eigenvectors, the factor): refuse it when they would take more
+ * than half the machine's memory, before malloc's overcommit lets the
+ * kernel kill the process later. */
+static ll_status dense_fits(const ll_cont_ws *ws)
+{
+    double need = 5.0 * (double)ws->m * (double)ws->m * sizeof(double);
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGE_SIZE);
+    double have = pages > 0 && psize > 0 ? (double)pages * (double)psize : 0;
+    if (have > 0.0 && need > 0.5 * have)
+        return ll_err(ws->eb, LL_ERR_NOMEM, "cont: the dense Hessian path "
+                      "needs %.1f GB for n = %zu (machine: %.1f GB); use the "
+                      "structured or matrix-free path (--hessian)",
+                      need / 1e9, ws->n, have / 1e9);
+    return LL_OK;
+}
+
+static ll_status ws_init_dense(ll_cont_ws *ws)
+{
+    size_t n = ws->n, m = ws->m;
+    ll_status st = dense_fits(ws);
+    if (st != LL_OK)
+        return st;
+    if (!ws->pb->hess)
+        return ll_err(ws->eb, LL_ERR_ARG, "cont: the dense path needs the "
+                      "problem's hess");
+    ws->H = malloc(n * n * sizeof *ws->H);
+    ws->Hp = malloc(n * n * sizeof *ws->Hp);
+    ws->J = malloc(m * m * sizeof *ws->J);
+    ws->V = malloc(n * n * sizeof *ws->V);
+    ws->fac = fac_alloc(n, 1);
+    if (!ws->H || !ws->Hp || !ws->J || !ws->V || !ws->fac)
+        return ll_err(ws->eb, LL_ERR_NOMEM, "cont: out of memory for n = %zu",
+                      n);
+    return LL_OK;
+}
+
+static ll_status ws_init_other(ll_cont_ws *ws)
+{
+    const ll_problem *pb = ws->pb;
+    int ok = pb->hess_p_vec != NULL &&
+             (ws->path == LL_HESSIAN_STRUCTURED ? pb->hess_struct != NULL
+                                                : pb->hvp != NULL);
+    if (!ok)
+        return ll_err(ws->eb, LL_ERR_ARG, "cont: the %s Hessian path needs "
+                      "the problem's hess_p_vec and %s",
+                      ll_hessian_path_str(ws->path),
+                      ws->path == LL_HESSIAN_STRUCTURED ? "hess_struct"
+                                                        : "hvp");
+    ws->fac = fac_alloc(ws->n, 0);
+    if (!ws->fac)
+        return ll_err(ws->eb, LL_ERR_NOMEM, "cont: out of memory for n = %zu",
+                      ws->n);
+    return ll_cont_hop_create(ws, ws->path);
 }
 
 ll_status ll_cont_ws_init(ll_cont_ws *ws, const ll_problem *pb,
@@ -99,24 +159,24 @@ ll_status ll_cont_ws_init(ll_cont_ws *ws, const ll_problem *pb,
     ws->pb = pb, ws->o = o, ws->eb = eb;
     ws->n = pb->n, ws->m = pb->n + 1;
     ws->n_eigs = o->n_eigs < (int)pb->n ? o->n_eigs : (int)pb->n;
+    ws->path = ll_hessian_path_resolve(o->hessian, pb);
     size_t n = ws->n, m = ws->m;
     ws->F = malloc(n * sizeof *ws->F);
     ws->Fp = malloc(n * sizeof *ws->Fp);
-    ws->H = malloc(n * n * sizeof *ws->H);
-    ws->Hp = malloc(n * n * sizeof *ws->Hp);
-    ws->J = malloc(m * m * sizeof *ws->J);
     ws->r = malloc(m * sizeof *ws->r);
     ws->w = malloc(n * sizeof *ws->w);
-    ws->V = malloc(n * n * sizeof *ws->V);
     ws->tmp = malloc(m * sizeof *ws->tmp);
     ws->tmp2 = malloc(m * sizeof *ws->tmp2);
-    ws->fac = fac_alloc(n);
-    if (!ws->F || !ws->Fp || !ws->H || !ws->Hp || !ws->J || !ws->r || !ws->w ||
-        !ws->V || !ws->tmp || !ws->tmp2 || !ws->fac) {
+    ll_status st = LL_OK;
+    if (!ws->F || !ws->Fp || !ws->r || !ws->w || !ws->tmp || !ws->tmp2)
+        st = ll_err(eb, LL_ERR_NOMEM, "cont: out of memory for n = %zu", n);
+    else if (ws->path == LL_HESSIAN_DENSE)
+        st = ws_init_dense(ws);
+    else
+        st = ws_init_other(ws);
+    if (st != LL_OK)
         ll_cont_ws_free(ws);
-        return ll_err(eb, LL_ERR_NOMEM, "cont: out of memory for n = %zu", n);
-    }
-    return LL_OK;
+    return st;
 }
 
 void ll_cont_ws_free(ll_cont_ws *ws)
@@ -124,9 +184,11 @@ void ll_cont_ws_free(ll_cont_ws *ws)
     free(ws->F), free(ws->Fp), free(ws->H), free(ws->Hp), free(ws->J);
     free(ws->r), free(ws->w), free(ws->V), free(ws->tmp), free(ws->tmp2);
     fac_free(ws->fac);
+    ll_cont_hop_destroy(ws->hop);
     ws->F = ws->Fp = ws->H = ws->Hp = ws->J = NULL;
     ws->r = ws->w = ws->V = ws->tmp = ws->tmp2 = NULL;
     ws->fac = NULL;
+    ws->hop = NULL;
 }
 
 ll_status ll_cont_point_alloc(const ll_cont_ws *ws, ll_cont_point *pt)
@@ -200,6 +262,8 @@ static int h_is_at(const ll_cont_ws *ws, const double *X)
 
 ll_status ll_cont_eval_H(ll_cont_ws *ws, const double *X)
 {
+    if (ws->hop)
+        return ll_cont_hop_at(ws, X);
     struct ll_cont_fac *f = ws->fac;
     if (h_is_at(ws, X))
         return LL_OK;
@@ -250,12 +314,31 @@ static ll_status fac_ensure(ll_cont_ws *ws)
     return LL_OK;
 }
 
-ll_status ll_cont_hsolve(ll_cont_ws *ws, double *rhs)
+/* R (n x nrhs) <- H^{-1} R on either path. */
+static ll_status hsolve_n(ll_cont_ws *ws, size_t nrhs, double *R)
 {
+    if (ws->hop)
+        return ll_cont_hop_solve(ws, nrhs, R);
     ll_status st = fac_ensure(ws);
     if (st == LL_OK)
-        st = ll_ldlt_solve(ws->fac->f, 1, rhs, ws->n);
+        st = ll_ldlt_solve(ws->fac->f, nrhs, R, ws->n);
     return st;
+}
+
+ll_status ll_cont_hsolve(ll_cont_ws *ws, double *rhs)
+{
+    return hsolve_n(ws, 1, rhs);
+}
+
+ll_status ll_cont_hscale(ll_cont_ws *ws, double *s)
+{
+    if (ws->hop)
+        return ll_cont_hop_hscale(ws, s);
+    double q = 0.0;
+    for (size_t i = 0; i < ws->n * ws->n; i++)
+        q += ws->H[i] * ws->H[i];
+    *s = sqrt(q);
+    return LL_OK;
 }
 
 /* The bordered matrix J = [[H, u], [w^T, d]] of one solve, with
@@ -284,7 +367,7 @@ static ll_status be_finish(const bsys *b, int trans, double *r)
 static ll_status be_apply(void *user, int trans, double *r)
 {
     const bsys *b = user;
-    ll_status st = ll_ldlt_solve(b->ws->fac->f, 1, r, b->ws->n);
+    ll_status st = hsolve_n(b->ws, 1, r);
     return st == LL_OK ? be_finish(b, trans, r) : st;
 }
 
@@ -296,23 +379,52 @@ static double inf_norm(size_t n, const double *x)
     return s;
 }
 
-/* res = r0 - J y; returns ||res||_inf. */
-static double be_residual(const bsys *b, const double *r0, const double *y,
-                          double *res)
+/* res = r0 - J y; *e = ||res||_inf. */
+static ll_status be_residual(const bsys *b, const double *r0, const double *y,
+                             double *res, double *e)
 {
     size_t n = b->ws->n;
     memcpy(res, r0, (n + 1) * sizeof *res);
-    ll_gemv(0, n, n, -1.0, b->ws->H, n, y, 1.0, res);
+    if (b->ws->hop) {
+        double *hy = b->ws->fac->hy;
+        ll_status st = ll_cont_hop_apply(b->ws, y, hy);
+        if (st != LL_OK)
+            return st;
+        for (size_t i = 0; i < n; i++)
+            res[i] -= hy[i];
+    } else {
+        ll_gemv(0, n, n, -1.0, b->ws->H, n, y, 1.0, res);
+    }
     for (size_t i = 0; i < n; i++)
         res[i] -= b->u[i] * y[n];
     res[n] -= ll_dot(n, b->w, y) + b->d * y[n];
-    return inf_norm(n + 1, res);
+    *e = inf_norm(n + 1, res);
+    return LL_OK;
+}
+
+/* Upper bounds of ||J||_1 and ||J||_inf from the estimate of ||H||_1
+ * (= ||H||_inf) on the non-dense paths. */
+static ll_status be_norms_hop(const bsys *b, double *n1, double *ninf)
+{
+    size_t n = b->ws->n;
+    double h1, umax = 0.0, wmax = 0.0, usum = fabs(b->d), wsum = fabs(b->d);
+    ll_status st = ll_cont_hop_norm1(b->ws, &h1);
+    if (st != LL_OK)
+        return st;
+    for (size_t j = 0; j < n; j++) {
+        umax = fmax(umax, fabs(b->u[j])), usum += fabs(b->u[j]);
+        wmax = fmax(wmax, fabs(b->w[j])), wsum += fabs(b->w[j]);
+    }
+    *n1 = fmax(h1 + wmax, usum), *ninf = fmax(h1 + umax, wsum);
+    return LL_OK;
 }
 
 /* ||J||_1 (max column sum) and ||J||_inf (max row sum; H is symmetric). */
-static void be_norms(const bsys *b, double *n1, double *ninf)
+static ll_status be_norms(const bsys *b, double *n1, double *ninf)
 {
     size_t n = b->ws->n;
+    if (b->ws->hop)
+        return be_norms_hop(b, n1, ninf);
     const double *cs = b->ws->fac->colsum;
     double a1 = fabs(b->d), ai = fabs(b->d), uinf = 0.0;
     for (size_t j = 0; j < n; j++) {
@@ -325,6 +437,7 @@ static void be_norms(const bsys *b, double *n1, double *ninf)
     for (size_t j = 0; j < n; j++)
         u1 += fabs(b->u[j]);
     *n1 = fmax(a1, u1), *ninf = fmax(ai, uinf);
+    return LL_OK;
 }
 
 /* y = J^{-1} r0 by block elimination and refinement to a backward error of
@@ -338,7 +451,9 @@ static ll_status be_refined(const bsys *b, const double *r0, double *y,
     double tol = 8.0 * DBL_EPSILON * sqrt((double)m), rn = inf_norm(m, r0);
     ll_status st = be_finish(b, 0, y);
     for (int it = 0; st == LL_OK; it++) {
-        double e = be_residual(b, r0, y, f->res);
+        double e = 0.0;
+        if ((st = be_residual(b, r0, y, f->res, &e)) != LL_OK)
+            return st;
         if (e <= tol * (jinf * inf_norm(m, y) + rn))
             return LL_OK;
         if (it == LL_CONT_REFINE_MAX || !isfinite(e))
@@ -357,19 +472,20 @@ static ll_status block_solve(ll_cont_ws *ws, const double *c, double *rhs,
 {
     struct ll_cont_fac *f = ws->fac;
     size_t n = ws->n, m = ws->m;
-    ll_status st = fac_ensure(ws);
+    ll_status st = ws->hop ? LL_OK : fac_ensure(ws);
     if (st != LL_OK)
         return st;
     bsys b = {ws, ws->Fp, c, f->B + n, f->B + 2 * n, c[n]};
     memcpy(f->B, rhs, n * sizeof *f->B);
     memcpy(f->B + n, ws->Fp, n * sizeof *f->B);
     memcpy(f->B + 2 * n, c, n * sizeof *f->B);
-    if ((st = ll_ldlt_solve(f->f, want_rcond ? 3 : 2, f->B, n)) != LL_OK)
+    if ((st = hsolve_n(ws, want_rcond ? 3 : 2, f->B)) != LL_OK)
         return st;
     memcpy(f->y, f->B, n * sizeof *f->y);
     f->y[n] = rhs[n];
     double j1, jinf, est = 0.0;
-    be_norms(&b, &j1, &jinf);
+    if ((st = be_norms(&b, &j1, &jinf)) != LL_OK)
+        return st;
     if ((st = be_refined(&b, rhs, f->y, jinf)) != LL_OK)
         return st;
     ws->last_rcond = NAN;
@@ -378,7 +494,9 @@ static ll_status block_solve(ll_cont_ws *ws, const double *c, double *rhs,
         if (st != LL_OK)
             return st;
         ws->last_rcond = est > 0.0 ? 1.0 / (j1 * est) : 0.0;
-        if (!(ws->last_rcond >= LL_CONT_RCOND_DENSE))
+        /* the dense path falls back to LU + dgecon below this; the others
+         * keep the refined solution and let callers read last_rcond */
+        if (!(ws->last_rcond >= LL_CONT_RCOND_DENSE) && !ws->hop)
             return LL_ERR_SINGULAR;
     }
     memcpy(rhs, f->y, m * sizeof *rhs);
@@ -403,8 +521,10 @@ static ll_status dense_solve(ll_cont_ws *ws, const double *c, double *rhs,
 static ll_status bordered(ll_cont_ws *ws, const double *c, double *rhs,
                           int want_rcond)
 {
+    if (ws->path == LL_HESSIAN_MATFREE) /* deflated elimination, hop_matfree.c */
+        return ll_cont_hop_bordered(ws, ws->Fp, c, c[ws->n], rhs, want_rcond);
     ll_status st = block_solve(ws, c, rhs, want_rcond);
-    if (st == LL_ERR_SINGULAR || st == LL_ERR_NOCONV)
+    if (!ws->hop && (st == LL_ERR_SINGULAR || st == LL_ERR_NOCONV))
         st = dense_solve(ws, c, rhs, want_rcond);
     return st;
 }
@@ -423,6 +543,8 @@ ll_status ll_cont_bordered_solve_nocond(ll_cont_ws *ws, const double *c,
 ll_status ll_cont_index(ll_cont_ws *ws, const double *X, int *index)
 {
     ll_status st = ll_cont_eval_H(ws, X);
+    if (ws->hop)
+        return st == LL_OK ? ll_cont_hop_index(ws, index) : st;
     if (st == LL_OK && (st = fac_ensure(ws)) == LL_OK &&
         (st = ll_ldlt_inertia(ws->fac->f, index, NULL, NULL)) != LL_OK)
         return ll_err(ws->eb, st, "cont: LDL^T inertia failed at p = %g",
@@ -434,7 +556,9 @@ ll_status ll_cont_point_spectrum(ll_cont_ws *ws, ll_cont_point *pt)
 {
     const double *X = pt->X;
     ll_status st = ll_cont_index(ws, X, &pt->index);
-    if (st == LL_OK && ws->n_eigs > 0) {
+    if (st == LL_OK && ws->n_eigs > 0 && ws->hop) {
+        st = ll_cont_hop_eigs(ws, (size_t)ws->n_eigs, 0, pt->mu, NULL);
+    } else if (st == LL_OK && ws->n_eigs > 0) {
         st = ll_sym_eigvals_smallest(ws->n, ws->H, (size_t)ws->n_eigs, pt->mu);
         if (st != LL_OK)
             return ll_err(ws->eb, st, "cont: eigenvalues failed at p = %g",

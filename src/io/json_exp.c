@@ -129,6 +129,7 @@ cJSON *ll_jx_cont_opts_keys(const ll_cont_opts *c, unsigned keys)
     if (run)
         cJSON_AddNumberToObject(o, "n_eigs", c->n_eigs);
     ll_jx_add_num(o, "locate_tol", c->locate_tol);
+    cJSON_AddStringToObject(o, "hessian", ll_hessian_path_str(c->hessian));
     if (run) {
         cJSON_AddBoolToObject(o, "locate_events", c->locate_events);
         cJSON_AddBoolToObject(o, "compute_coefs", c->compute_coefs);

@@ -149,6 +149,8 @@ static cJSON *json_stats(const ll_trace_result *r)
     cJSON_AddNumberToObject(s, "steps_rejected",
                             (double)r->cont.steps_rejected);
     ll_jx_add_num(s, "gscale", r->cont.gscale);
+    cJSON_AddStringToObject(s, "hessian_path",
+                            ll_hessian_path_str(r->cont.hessian));
     cJSON_AddNumberToObject(s, "polish_iters", r->polish_iters);
     ll_jx_add_num(s, "grad_norm0", r->grad_norm0);
     ll_jx_add_num(s, "time_setup", r->time_setup);

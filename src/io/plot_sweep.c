@@ -6,7 +6,8 @@
  *       branch (colour = width), first event marked (circle fold, square
  *       branch point, triangle multiple branch point);
  *   (b) lambda* of the first event and the prediction alpha/|lambda_1'(0)|
- *       against m, with lambda_max dashed (no marker: no event up to it);
+ *       against m, log-log (the law lambda* ~ alpha m / |K| is a line of
+ *       slope 1), with lambda_max dashed (triangle: no event up to it);
  *   (c) |lambda_1'(0)| against m, log-log, with the fit |K/m + K2/m^2| and
  *       |K|/m: the 1/m law is a line of slope -1;
  *   (d) |mu1/mu2| at the first event against m (log y): how isolated the
@@ -71,7 +72,7 @@ static void widths_panel_b(cairo_t *cr, ll_panel *p, const ll_sweep_report *rep)
 {
     const ll_sweep_result *r = rep->res;
     double lmax = rep->trace->cont.p_max, x0 = INFINITY, x1 = -INFINITY;
-    double y0 = 0, y1 = lmax, *m = malloc(r->n * sizeof *m);
+    double y0 = INFINITY, y1 = -INFINITY, *m = malloc(r->n * sizeof *m);
     double *pr = malloc(r->n * sizeof *pr);
     if (!m || !pr) {
         free(m), free(pr);
@@ -81,11 +82,18 @@ static void widths_panel_b(cairo_t *cr, ll_panel *p, const ll_sweep_report *rep)
         m[i] = r->items[i].param;
         pr[i] = r->items[i].done ? r->items[i].lambda_star_predicted : NAN;
     }
-    ll_panel_extent(m, r->n, 0, &x0, &x1);
-    ll_panel_extent(pr, r->n, 0, &y0, &y1);
-    ll_panel_range(p, 0, x1, y0, y1);
-    ll_panel_frame(cr, p, "(b) first event \xce\xbb* and the prediction",
-                   "width m", "\xce\xbb");
+    /* log-log: the law lambda* ~ alpha m / |K| is a line of slope 1 */
+    ll_panel_extent(m, r->n, 1, &x0, &x1);
+    ll_panel_extent(pr, r->n, 1, &y0, &y1);
+    ll_panel_extent(&lmax, 1, 1, &y0, &y1);
+    for (size_t i = 0; i < r->n; i++) {
+        const ll_sweep_event *e = first_event(&r->items[i]);
+        if (e)
+            ll_panel_extent(&e->lambda, 1, 1, &y0, &y1);
+    }
+    ll_panel_range(p, x0, x1, y0, y1);
+    ll_panel_frame(cr, p, "(b) first event \xce\xbb* and the prediction "
+                   "(log-log)", "width m", "\xce\xbb");
     ll_panel_hline(cr, p, lmax, C_GREY, 1);
     ll_panel_line(cr, p, m, pr, r->n, C_BLUE, 1.6, 0);
     for (size_t i = 0; i < r->n; i++) {
@@ -174,7 +182,7 @@ static void draw_widths(cairo_t *cr, const void *ctx)
     ll_panel p;
     ll_panel_init(&p, 90, 50, 690, 450, 0, 0);
     widths_panel_a(cr, &p, rep);
-    ll_panel_init(&p, 810, 50, 1410, 450, 0, 0);
+    ll_panel_init(&p, 810, 50, 1410, 450, 1, 1);
     widths_panel_b(cr, &p, rep);
     ll_panel_init(&p, 90, 560, 690, 960, 1, 1);
     widths_panel_c(cr, &p, rep);

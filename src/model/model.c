@@ -68,30 +68,37 @@ static void human_bytes(double b, char *buf, size_t n)
     snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", b, unit[u]);
 }
 
-/* The dense P x P Hessian must fit in half the physical memory (the
- * continuation holds it, its factorisation and eigenvectors: a few P^2
- * doubles in all). The message names the width and the largest width that
- * would fit, P = m * (d + bias + train_v). */
+/* The model itself needs its data (N d + N + m doubles) plus, for the
+ * structured Hessian (U, P x N) and the dense Hessian's Jacobian, one N x P
+ * array; per-call scratch of the matrix-free ops is O(N m), smaller. That
+ * must fit in half the physical memory. Whether a dense P x P Hessian fits
+ * is decided by the continuation (its Hessian path), not here. The message
+ * names the width and the largest width that would fit,
+ * P = m * (d + bias + train_v). */
 static ll_status check_size(const ll_model *M, ll_errbuf *eb)
 {
-    size_t P = M->P, per = M->P / M->m;
+    size_t P = M->P, per = M->P / M->m, N = M->n;
+    if (M->m > SIZE_MAX / (M->d + 2) / N / sizeof(double))
+        return ll_err(eb, LL_ERR_NOMEM, "model: width %zu with d = %zu "
+                      "inputs and N = %zu samples is too large to address "
+                      "an N x P array", M->m, M->d, N);
     long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
     double phys = pages > 0 && psz > 0 ? (double)pages * (double)psz : 0.0;
-    double need = (double)P * (double)P * sizeof(double);
+    double data = (double)N * (double)(M->d + 1) + (double)M->m;
+    double need = (data + (double)N * (double)P) * sizeof(double);
     if (phys > 0 && need > 0.5 * phys) {
         char hn[32], hp[32];
         human_bytes(need, hn, sizeof hn);
         human_bytes(phys, hp, sizeof hp);
-        double pmax = sqrt(0.5 * phys / sizeof(double));
+        double pmax = (0.5 * phys / sizeof(double) - data) / (double)N;
         return ll_err(eb, LL_ERR_NOMEM,
-                      "model: width %zu gives P = %zu parameters, whose dense "
-                      "P x P Hessian needs %s (%.0f bytes), more than half "
-                      "of this machine's %s of physical memory; the largest "
-                      "width that fits is %.0f", M->m, P, hn, need, hp,
-                      floor(pmax / (double)per));
+                      "model: width %zu gives P = %zu parameters; the model's "
+                      "data and one N x P Jacobian-sized array (N = %zu "
+                      "samples) need %s (%.0f bytes), more than half of this "
+                      "machine's %s of physical memory; the largest width "
+                      "that fits is %.0f", M->m, P, N, hn, need, hp,
+                      pmax > 0 ? floor(pmax / (double)per) : 0.0);
     }
-    if (P > SIZE_MAX / P / sizeof(double))
-        return ll_err(eb, LL_ERR_NOMEM, "model: P = %zu is too large", P);
     return LL_OK;
 }
 
@@ -203,12 +210,60 @@ static ll_status pb_hess_dir(void *c, const double *x, double p,
     return ll_model_hess_dir(c, x, p, u, out);
 }
 
+static ll_status pb_hvp(void *c, const double *x, double p, const double *u,
+                        double *Hu)
+{
+    return ll_model_hvp(c, x, p, u, Hu);
+}
+
+static ll_status pb_hess_p_vec(void *c, const double *x, double p,
+                               const double *u, double *out)
+{
+    return ll_model_hess_lambda_vec(c, x, p, u, out);
+}
+
+static ll_status pb_hlin_create(void *c, void **lin)
+{
+    return ll_model_hlin_create(c, (ll_model_hlin **)lin);
+}
+
+static ll_status pb_hlin_set(void *c, void *lin, const double *x, double p)
+{
+    return ll_model_hlin_set(c, lin, x, p);
+}
+
+static ll_status pb_hlin_apply(void *c, void *lin, const double *u,
+                               double *Hu)
+{
+    return ll_model_hlin_apply(c, lin, u, Hu);
+}
+
+static void pb_hlin_destroy(void *c, void *lin)
+{
+    (void)c;
+    ll_model_hlin_destroy(lin);
+}
+
+static ll_status pb_hess_struct(void *c, const double *x, double p, double *B,
+                                double *U)
+{
+    return ll_model_hess_struct(c, x, p, B, U);
+}
+
 void ll_model_problem(ll_model *M, ll_problem *pb)
 {
+    int st = !M->train_v && !M->bias; /* the structure of model_struct.c */
     pb->n = M->P;
     pb->ctx = M;
     pb->loss = pb_loss, pb->grad = pb_grad, pb->hess = pb_hess;
     pb->grad_p = pb_grad_p, pb->hess_p = pb_hess_p;
     pb->d3 = pb_d3, pb->d4 = pb_d4;
     pb->hess_dir = pb_hess_dir;
+    pb->hvp = pb_hvp, pb->hess_p_vec = pb_hess_p_vec;
+    pb->hlin_create = pb_hlin_create, pb->hlin_set = pb_hlin_set;
+    pb->hlin_apply = pb_hlin_apply, pb->hlin_destroy = pb_hlin_destroy;
+    pb->hess_struct = st ? pb_hess_struct : NULL;
+    pb->struct_nb = st ? M->m : 0;
+    pb->struct_bs = st ? M->d : 0;
+    pb->struct_k = st ? M->n : 0;
 }

@@ -85,7 +85,7 @@ void ll_model_pullback(const ll_model *M, const double *A, const double *Bv,
 {
     size_t N = M->n, m = M->m;
     ll_gemm(1, 0, M->d, m, N, s, M->X, N, A, N, 0.0, out, M->d);
-    for (size_t j = 0; j < m; j++) {
+    for (size_t j = 0; (M->bias || M->train_v) && j < m; j++) {
         double sa = 0.0, sb = 0.0;
         for (size_t n = 0; n < N; n++) {
             sa += A[n + j * N];

@@ -193,49 +193,21 @@ ll_status ll_model_hess_lambda(const ll_model *M, const double *theta,
     return LL_OK;
 }
 
-/* H u with Zu = X U^T + ub, s = J u (s_n = sum_j v_j h' Zu + uv_j h):
- *   A_nj  = s_n v_j h'_nj + r_n (v_j h''_nj Zu_nj + h'_nj uv_j),
- *   Bv_nj = s_n h_nj + r_n h'_nj Zu_nj,
- *   H u   = pullback(A, Bv) / N + alpha u_W. */
+/* H u: the prepared Hessian of model_hlin.c (one forward pass, one
+ * product; the formulas are written out there). */
 ll_status ll_model_hvp(const ll_model *M, const double *theta, double lambda,
                        const double *u, double *Hu)
 {
     if (!M || !theta || !u || !Hu)
         return LL_ERR_ARG;
-    size_t N = M->n, m = M->m, nm = N * m;
-    ll_model_fwd F;
-    double *buf = malloc((3 * nm + N) * sizeof *buf);
-    if (!buf || ll_model_fwd_alloc(&F, M, 2, 0) != LL_OK) {
-        free(buf);
-        return LL_ERR_NOMEM;
-    }
-    double *Zu = buf, *A = Zu + nm, *Bv = A + nm, *s = Bv + nm;
-    ll_model_fwd_run(&F, M, theta, lambda);
-    ll_model_dir_preact(M, u, Zu);
-    const double *h0 = F.hd, *h1 = F.hd + nm, *h2 = F.hd + 2 * nm;
-    memset(s, 0, N * sizeof *s);
-    for (size_t j = 0; j < m; j++) {
-        double uv = M->train_v ? u[M->off_v + j] : 0.0;
-        for (size_t n = 0; n < N; n++) {
-            size_t e = n + j * N;
-            s[n] += F.v[j] * h1[e] * Zu[e] + uv * h0[e];
-        }
-    }
-    for (size_t j = 0; j < m; j++) {
-        double uv = M->train_v ? u[M->off_v + j] : 0.0;
-        for (size_t n = 0; n < N; n++) {
-            size_t e = n + j * N;
-            A[e] = s[n] * F.v[j] * h1[e] +
-                   F.r[n] * (F.v[j] * h2[e] * Zu[e] + h1[e] * uv);
-            Bv[e] = s[n] * h0[e] + F.r[n] * h1[e] * Zu[e];
-        }
-    }
-    ll_model_pullback(M, A, Bv, 1.0 / (double)N, Hu);
-    for (size_t k = 0; k < m * M->d; k++)
-        Hu[k] += M->alpha * u[k];
-    ll_model_fwd_free(&F);
-    free(buf);
-    return LL_OK;
+    ll_model_hlin *L = NULL;
+    ll_status st = ll_model_hlin_create(M, &L);
+    if (st == LL_OK)
+        st = ll_model_hlin_set(M, L, theta, lambda);
+    if (st == LL_OK)
+        st = ll_model_hlin_apply(M, L, u, Hu);
+    ll_model_hlin_destroy(L);
+    return st;
 }
 
 /* Weights of J_u (into cww as a, cwv as bv) and s = J u, for hess_dir. */

@@ -57,4 +57,25 @@ static inline double ll_model_vj(const ll_model *M, const double *theta,
     return M->train_v ? theta[M->off_v + j] : M->v0[j];
 }
 
+/* The prepared Hessian at one point (model_hlin.c; problem.h hlin_*): the
+ * forward pass with h, h', h'' kept, so that products H u at that point
+ * skip it. Caller-owned; the model is not modified. */
+typedef struct ll_model_hlin ll_model_hlin;
+ll_status ll_model_hlin_create(const ll_model *M, ll_model_hlin **out);
+void ll_model_hlin_destroy(ll_model_hlin *L); /* NULL-safe */
+ll_status ll_model_hlin_set(const ll_model *M, ll_model_hlin *L,
+                            const double *theta, double lambda);
+/* Hu = H u at the point of the last set (LL_ERR_ARG if never set). */
+ll_status ll_model_hlin_apply(const ll_model *M, ll_model_hlin *L,
+                              const double *u, double *Hu);
+
+/* The linear end (model_linear.c). u solving (alpha I + ||v||^2 Sigma) u =
+ * gamma (A: d x d scratch), and the unit forms
+ * K_j = (1/N) sum_n r0_n sigma''(v_j u . x_n) x_n x_n^T (K: d x d x m) with
+ * the paper's eq. (22) value (scratch: N (d + 1)). */
+ll_status ll_model_lin_solve_u(const ll_model *M, double *u, double *A,
+                               ll_errbuf *eb);
+void ll_model_lin_unit_forms(const ll_model *M, const double *u, double *K,
+                             double *eq22, double *scr);
+
 #endif

@@ -23,8 +23,8 @@
 #include "model_impl.h"
 
 /* u solving (alpha I + ||v||^2 Sigma) u = gamma; A is d x d scratch. */
-static ll_status solve_u(const ll_model *M, double *u, double *A,
-                         ll_errbuf *eb)
+ll_status ll_model_lin_solve_u(const ll_model *M, double *u, double *A,
+                              ll_errbuf *eb)
 {
     size_t N = M->n, d = M->d;
     double vv = ll_dot(M->m, M->v0, M->v0);
@@ -50,7 +50,7 @@ ll_status ll_model_linear_start(const ll_model *M, double *theta0,
     if (!A)
         return ll_err(eb, LL_ERR_NOMEM, "model: out of memory");
     double *u = A + d * d;
-    ll_status st = solve_u(M, u, A, eb);
+    ll_status st = ll_model_lin_solve_u(M, u, A, eb);
     if (st == LL_OK) {
         memset(theta0, 0, M->P * sizeof *theta0);
         for (size_t j = 0; j < M->m; j++) {
@@ -81,8 +81,8 @@ static void vperp_basis(size_t m, const double *v, double *Q)
 /* K (d x d x m): K_j = (1/N) sum_n r0_n sigma''(w0_j . x_n) x_n x_n^T and
  * *eq22 = -sum_j v_j^2 u^T E[(sigma'(w0_j.x) - 1) x x^T] u.
  * Scratch: N (d + 1). */
-static void unit_forms(const ll_model *M, const double *u, double *K,
-                       double *eq22, double *scr)
+void ll_model_lin_unit_forms(const ll_model *M, const double *u, double *K,
+                             double *eq22, double *scr)
 {
     size_t N = M->n, d = M->d;
     double *xu = scr, *Xc = scr + N, s[3];
@@ -121,10 +121,10 @@ ll_status ll_model_softening_closed_form(const ll_model *M, double *speeds,
         return ll_err(eb, LL_ERR_NOMEM, "model: out of memory");
     double *A = buf, *u = A + d * d, *Q = u + d, *K = Q + m * m;
     double *scr = K + d * d * m, *R = scr + N * (d + 1), e22;
-    ll_status st = solve_u(M, u, A, eb);
+    ll_status st = ll_model_lin_solve_u(M, u, A, eb);
     if (st == LL_OK) {
         vperp_basis(m, M->v0, Q);
-        unit_forms(M, u, K, &e22, scr);
+        ll_model_lin_unit_forms(M, u, K, &e22, scr);
         for (size_t a = 0; a < m - 1; a++)
             for (size_t b = 0; b < m - 1; b++)
                 for (size_t i = 0; i < d; i++)

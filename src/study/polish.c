@@ -31,11 +31,13 @@ ll_status ll_study_polish(const ll_problem *pb, double *x, double p,
 {
     size_t n = pb->n;
     double *F = malloc(n * sizeof *F);
-    double *H = malloc(n * n * sizeof *H);
+    double *H = NULL; /* only when a Newton step is needed: an exact start
+                         (the closed-form minimiser) never forms it, so
+                         large models (n^2 beyond memory) start too */
     ll_status st = LL_OK;
     int it = 0;
     double g = NAN, scale = 1.0;
-    if (!F || !H) {
+    if (!F) {
         st = ll_err(eb, LL_ERR_NOMEM, "study: out of memory polishing the start");
         goto done;
     }
@@ -58,6 +60,12 @@ ll_status ll_study_polish(const ll_problem *pb, double *x, double p,
             st = ll_err(eb, LL_ERR_NOCONV,
                         "study: Newton polish of the start did not converge "
                         "in %d iterations (||grad|| = %.3g)", maxit, g);
+            goto done;
+        }
+        if (!H && !(H = malloc(n * n * sizeof *H))) {
+            st = ll_err(eb, LL_ERR_NOMEM, "study: out of memory for the "
+                        "dense Hessian (n = %zu) polishing the start "
+                        "(||grad|| = %.3g)", n, g);
             goto done;
         }
         st = polish_step(pb, x, p, F, H);

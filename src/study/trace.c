@@ -1,8 +1,10 @@
 /* The `trace` study (MATH.md sections 1-3, seed 000 Thm 7.6 and sec. 7):
  * model on the data, closed-form minimiser at lambda = 0 polished by Newton,
  * the softening of the degenerate eigenvalue alpha by first-order degenerate
- * perturbation theory (general: ll_bif_softening; default model also the
- * closed form and the paper's eq. (22), labelled), the prediction
+ * perturbation theory (general: ll_bif_softening on the dense path; default
+ * model also the closed form and the paper's eq. (22), labelled; on the
+ * structured / matrix-free paths only the closed form's smallest speeds,
+ * ll_model_softening_smallest), the prediction
  * lambda* = alpha / |lambda_1'(0)|, then pseudo-arclength continuation of the
  * critical branch from (theta0, 0) to lambda_max with events. */
 #include "losslab/study.h"
@@ -127,9 +129,18 @@ static ll_status trace_setup(ll_model *M, const ll_trace_opts *o,
                            &res->grad_norm0, eb);
 }
 
-/* The closed form of MATH.md section 1, default model only. */
+/* Above this many speeds ((m-1) d) the full closed-form list (a dense
+ * (m-1)d x (m-1)d eigenproblem) is not formed: only the TRACE_SOFT_K
+ * smallest, by ll_model_softening_smallest. */
+#define TRACE_CF_FULL_MAX 1000
+#define TRACE_SOFT_K 10
+
+/* The closed form of MATH.md section 1, default model only: every speed
+ * when (m-1)d <= TRACE_CF_FULL_MAX, else the k smallest (copied from `small`
+ * when the softening already computed them). */
 static void trace_closed_form(ll_model *M, const ll_trace_opts *o,
-                              ll_trace_result *res)
+                              ll_trace_result *res, const double *small,
+                              size_t nsmall)
 {
     ll_errbuf eb2 = {{0}};
     size_t len = (res->width - 1) * res->dim;
@@ -138,19 +149,74 @@ static void trace_closed_form(ll_model *M, const ll_trace_opts *o,
     res->has_closed_form = !o->model.train_v && !o->model.bias && len > 0;
     if (!res->has_closed_form)
         return;
-    res->closed_form_speeds = malloc(len * sizeof(double));
+    int full = len <= TRACE_CF_FULL_MAX;
+    size_t k = full ? len : (len < TRACE_SOFT_K ? len : TRACE_SOFT_K);
+    res->closed_form_speeds = malloc(k * sizeof(double));
     if (!res->closed_form_speeds) {
         res->closed_form_status = LL_ERR_NOMEM;
         return;
     }
-    res->closed_form_len = len;
-    res->closed_form_status = ll_model_softening_closed_form(
-        M, res->closed_form_speeds, &res->paper_eq22, &eb2);
+    res->closed_form_len = k;
+    if (full)
+        res->closed_form_status = ll_model_softening_closed_form(
+            M, res->closed_form_speeds, &res->paper_eq22, &eb2);
+    else if (small && nsmall == k) {
+        memcpy(res->closed_form_speeds, small, k * sizeof(double));
+        res->closed_form_status = LL_OK;
+    } else
+        res->closed_form_status = ll_model_softening_smallest(
+            M, k, res->closed_form_speeds, NULL, &eb2);
     if (res->closed_form_status == LL_OK)
         res->closed_form_rate = res->closed_form_speeds[0];
 }
 
-/* Softening at lambda = 0 and the prediction lambda* = alpha/|rate|. */
+/* Softening when the continuation will not run dense (no dense Hessian and
+ * no dense eigendecomposition): for the default model the degenerate
+ * eigenvalue is alpha with multiplicity (m-1)d and its speeds are the closed
+ * form's, of which the k smallest are computed (soft.speeds holds those k,
+ * ascending; soft.multiplicity stays (m-1)d). Rate, noise and prediction
+ * follow ll_bif_softening's convention (bif.h). */
+static void trace_soft_large(ll_model *M, const ll_trace_opts *o,
+                             ll_trace_result *res)
+{
+    ll_errbuf eb2 = {{0}};
+    size_t len = (res->width - 1) * res->dim;
+    if (o->model.train_v || o->model.bias || len == 0) {
+        res->soft_status = ll_err(&eb2, LL_ERR_ARG, "softening at this size "
+                                  "needs the default model (fixed v, no "
+                                  "biases): the general route needs the "
+                                  "dense Hessian");
+        snprintf(res->soft_reason, sizeof res->soft_reason, "%s", eb2.msg);
+        return;
+    }
+    size_t k = len < TRACE_SOFT_K ? len : TRACE_SOFT_K;
+    double noise = NAN;
+    res->soft.speeds = malloc(k * sizeof(double));
+    if (!res->soft.speeds)
+        res->soft_status = ll_err(&eb2, LL_ERR_NOMEM, "study: out of memory");
+    else
+        res->soft_status = ll_model_softening_smallest(M, k, res->soft.speeds,
+                                                       &noise, &eb2);
+    snprintf(res->soft_reason, sizeof res->soft_reason, "%s",
+             res->soft_status != LL_OK ? eb2.msg : "");
+    if (res->soft_status != LL_OK) {
+        free(res->soft.speeds);
+        res->soft.speeds = NULL;
+        return;
+    }
+    double s0 = res->soft.speeds[0];
+    res->soft.mu0 = o->model.alpha;
+    res->soft.multiplicity = len;
+    res->soft.rate_noise = noise;
+    res->soft.rate = fabs(s0) <= noise ? 0.0 : s0;
+    res->soft.p_star_predicted = res->soft.rate < 0
+                                     ? o->model.alpha / fabs(res->soft.rate)
+                                     : INFINITY;
+}
+
+/* Softening at lambda = 0 and the prediction lambda* = alpha/|rate|. The
+ * general route (ll_bif_softening: dense Hessian and eigendecomposition)
+ * runs only when the continuation itself runs dense. */
 static void trace_softening(ll_model *M, const ll_trace_opts *o,
                             ll_trace_result *res)
 {
@@ -160,11 +226,21 @@ static void trace_softening(ll_model *M, const ll_trace_opts *o,
     res->soft.rate = NAN;
     res->soft.mu0 = NAN;
     res->soft.p_star_predicted = NAN;
-    res->soft_status = ll_bif_softening(&pb, res->theta0, 0.0, o->cluster_tol,
-                                        &res->soft, &eb2);
-    snprintf(res->soft_reason, sizeof res->soft_reason, "%s",
-             res->soft_status != LL_OK ? eb2.msg : "");
-    trace_closed_form(M, o, res);
+    int dense = ll_hessian_path_resolve(o->cont.hessian, &pb) ==
+                LL_HESSIAN_DENSE;
+    if (dense) {
+        res->soft_status = ll_bif_softening(&pb, res->theta0, 0.0,
+                                            o->cluster_tol, &res->soft, &eb2);
+        snprintf(res->soft_reason, sizeof res->soft_reason, "%s",
+                 res->soft_status != LL_OK ? eb2.msg : "");
+        trace_closed_form(M, o, res, NULL, 0);
+    } else {
+        size_t len = (res->width - 1) * res->dim;
+        trace_soft_large(M, o, res);
+        int ok = res->soft_status == LL_OK;
+        trace_closed_form(M, o, res, ok ? res->soft.speeds : NULL,
+                          ok ? (len < TRACE_SOFT_K ? len : TRACE_SOFT_K) : 0);
+    }
     res->lambda1_prime0 = NAN;
     res->lambda_star_predicted = NAN;
     if (res->soft_status == LL_OK) {

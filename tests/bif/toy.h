@@ -175,7 +175,9 @@ static inline ll_problem toy_problem(toy *t)
     ll_problem pb = {t->n,         t,           toy_op_loss,
                      toy_op_grad,  toy_op_hess, toy_op_grad_p,
                      toy_op_hess_p, toy_op_d3,  toy_op_d4,
-                     NULL /* hess_dir: tests opt in */};
+                     NULL /* hess_dir: tests opt in */,
+                     NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL,
+                     NULL /* dense only */};
     return pb;
 }
 

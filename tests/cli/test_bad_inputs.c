@@ -247,15 +247,18 @@ static void options_out_of_range_should_be_refused(void **st)
     }
 }
 
-/* 2^24 units of d = 5 inputs: P = 8.4e7 parameters, a 50 PiB Hessian, more
- * than any machine has; refused with the memory it needs, the machine's
- * memory and the largest width that fits, before anything is allocated. */
+/* 2^24 units of d = 5 inputs: P = 8.4e7 parameters; even the model's one
+ * N x P Jacobian-sized array (N = 500 samples by default) needs 335 GB, more
+ * than half of any machine this runs on; refused with the memory it needs,
+ * the machine's memory and the largest width that fits, before anything is
+ * allocated. */
 static void widths_beyond_the_memory_should_be_refused(void **st)
 {
     (void)st;
     fresh_dir();
     expect_refused("--width 16777216", 1, "model: width 16777216 gives P = "
-                   "83886080 parameters, whose dense P x P Hessian needs");
+                   "83886080 parameters; the model's data and one N x P "
+                   "Jacobian-sized array (N = 500 samples) need");
     if (!strstr(out, "of physical memory; the largest width that fits is"))
         fail_msg("no memory or largest width in:\n%s", out);
 }

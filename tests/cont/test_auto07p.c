@@ -171,7 +171,8 @@ static ll_status bp_hess_dir(void *ctx, const double *x, double p,
 static ll_problem bp_problem(void)
 {
     ll_problem pb = {2, NULL, bp_loss, bp_grad, bp_hess, bp_grad_p,
-                     bp_hess_p, bp_d3, bp_d4, bp_hess_dir};
+                     bp_hess_p, bp_d3, bp_d4, bp_hess_dir,
+                     NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL};
     return pb;
 }
 

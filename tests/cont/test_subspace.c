@@ -421,7 +421,8 @@ static void continuation_inside_the_fixed_point_line_should_stay_on_it(void **st
 {
     (void)state;
     ll_problem full = {2, NULL, z_loss, z_grad, z_hess, z_grad_p, z_hess_p,
-                       z_d3, z_d4, NULL};
+                       z_d3, z_d4, NULL, NULL, NULL, NULL, 0, 0, 0,
+                       NULL, NULL, NULL, NULL};
     ll_problem red;
     ll_subspace *sp = NULL;
     double r = 1 / sqrt(2.0), S[2] = {r, r}, z0 = 0.0;

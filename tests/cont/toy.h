@@ -233,7 +233,9 @@ static inline ll_problem toy_problem(toy *t)
 {
     ll_problem pb = {t->n,       t,          toy_loss, toy_grad, toy_hess,
                      toy_grad_p, toy_hess_p, toy_d3,   toy_d4,
-                     NULL /* hess_dir */};
+                     NULL /* hess_dir */,
+                     NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL,
+                     NULL /* dense only */};
     return pb;
 }
 

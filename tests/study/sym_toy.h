@@ -91,7 +91,8 @@ static inline ll_status sym_d4(void *c, const double *u, double p,
 static inline ll_problem sym_problem(sym_toy *T)
 {
     ll_problem pb = {3, T, sym_loss, sym_grad, sym_hess, sym_grad_p,
-                     sym_hess_p, sym_d3, sym_d4, NULL};
+                     sym_hess_p, sym_d3, sym_d4, NULL,
+                     NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL};
     return pb;
 }
 

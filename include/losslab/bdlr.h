@@ -1,0 +1,98 @@
+/* losslab: symmetric matrices "block diagonal plus low rank",
+ *     A = blockdiag(B_1, ..., B_nb) - sigma I + U diag(s) U^T,
+ * every B_j symmetric bs x bs (n = nb * bs), U n x k, s k weights (any
+ * sign), factored for exact solves and the exact inertia in
+ * O(nb bs^3 + n bs k + n k^2 + k^3) time and O(n k) memory, never forming
+ * the n x n matrix. This is the Hessian of the two-layer model (problem.h
+ * hess_struct: k = N samples, s = 1) and, with an extra column, the
+ * bordered/deflated systems the continuation needs.
+ *
+ * Method. With D = blockdiag(B) - sigma I nonsingular:
+ *   solve (Woodbury):  A^{-1} = D^{-1} - D^{-1} U C^{-1} U^T D^{-1},
+ *                      C = diag(s)^{-1} + U^T D^{-1} U   (k x k);
+ *   inertia (Haynsworth): the matrix [[D, U], [U^T, -diag(s)^{-1}]] has
+ *                      A and -C as Schur complements, so
+ *                      In(A) = In(D) + In(-C) - In(-diag(s)^{-1}),
+ *                      i.e. neg(A) = neg(D) + pos(C) - pos(s).
+ * D's blocks are diagonalised (dsyevd per block, threads across blocks:
+ * exact signs for In(D)). A block eigenvalue theta with |theta| below
+ * clamp_rel * scale, clamp_rel = 1e-6 and scale = max(max |theta|,
+ * max_i |s_i| ||u_i||^2) (D nearly singular, Woodbury unstable, although A
+ * may be fine) is moved to theta + tau = +-scale (its own sign) and the
+ * change is undone by one more column of U (the eigenvector, stored as its
+ * index) with weight -tau: A is unchanged, cond(D') <= 1e6. Solves are
+ * followed by iterative refinement against the exact product A x
+ * (ll_bdlr_apply), so the backward error is at rounding level whenever
+ * cond(A) eps < 1. Cost of a factor: two dsyrk of n x k (C, and U^T U for
+ * the exact Frobenius norm), n k^2 flops each, plus the block
+ * eigendecompositions; see bench/bdlr_rates.c.
+ *
+ * Ownership: ll_bdlr_factor COPIES B and s and BORROWS U (U may be hundreds
+ * of MB; keep it alive and unchanged until the next factor or destroy).
+ * A handle is not thread-safe (it owns scratch). Memory: n k (R =
+ * |Theta|^{-1/2} Q^T U) + 2 n bs (B, Q) + O(k^2) doubles, no n x n. The
+ * factor runs the block eigensolvers on up to 4 threads (as many as
+ * OpenBLAS may use) and sets OpenBLAS to one thread meanwhile. */
+#ifndef LOSSLAB_BDLR_H
+#define LOSSLAB_BDLR_H
+
+#include <stddef.h>
+
+#include "losslab/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ll_bdlr ll_bdlr;
+
+/* Room for nb blocks of size bs and up to kmax columns of U (plus the
+ * clamping columns, allocated as needed). LL_ERR_NOMEM with nothing
+ * allocated if it does not fit. */
+ll_status ll_bdlr_create(ll_bdlr **out, size_t nb, size_t bs, size_t kmax);
+void ll_bdlr_destroy(ll_bdlr *f); /* NULL-safe */
+
+/* Factor A = blockdiag(B) - sigma I + U diag(s) U^T (s == NULL: all 1).
+ * B: nb blocks, block j column-major at B + j bs bs (only its lower
+ * triangle is read). U: n x k column-major with leading dimension n,
+ * k <= kmax. LL_ERR_SINGULAR if C is singular to working precision (an
+ * exactly zero pivot, or 1 / (max(||C||_1, 1) ||C^{-1}||_1) < eps with C
+ * scaled as diag(sign s) + |S|^{1/2} U^T D^{-1} U |S|^{1/2}: then A is
+ * singular or nearly so); the inertia is still valid then, solves are
+ * refused. LL_ERR_ARG on non-finite input (B's lower triangles, s, sigma,
+ * or U, the latter detected as a non-finite ||u_i||^2). */
+ll_status ll_bdlr_factor(ll_bdlr *f, const double *B, const double *U,
+                         const double *s, size_t k, double sigma);
+
+/* X (n x nrhs, leading dimension ldx) <- A^{-1} X, refined (see above).
+ * LL_ERR_ARG before a successful factor or if ldx < n, LL_ERR_SINGULAR
+ * after a singular one. Scratch for nrhs columns is grown on demand and
+ * kept (4 n nrhs doubles). */
+ll_status ll_bdlr_solve(ll_bdlr *f, size_t nrhs, double *X, size_t ldx);
+
+/* y = A x (exact product from B, sigma, U, s; O(n (bs + k))). */
+void ll_bdlr_apply(const ll_bdlr *f, const double *x, double *y);
+
+/* Inertia of the factored A (counts of negative, zero, positive
+ * eigenvalues); any pointer may be NULL. */
+ll_status ll_bdlr_inertia(const ll_bdlr *f, int *neg, int *zero, int *pos);
+
+/* ||A||_F, exactly (no n x n matrix: ||A||_F^2 = ||D||_F^2 +
+ * 2 sum_i s_i u_i^T D u_i + sum_{i,i'} s_i s_i' (u_i^T u_i')^2, D =
+ * blockdiag(B) - sigma I), computed at factor time. */
+double ll_bdlr_frobenius(const ll_bdlr *f);
+
+/* Columns added by clamping at the last factor (0 normally). */
+size_t ll_bdlr_clamped(const ll_bdlr *f);
+
+/* Diagnostics of the last solve: the number of refinement steps it took
+ * (0: the Woodbury pass alone met the stopping test) and, if berr != NULL,
+ * the largest normwise backward error ||b - A x||_2 / (||A||_F ||x||_2 +
+ * ||b||_2) over its columns, of the returned X. Refinement stops at n eps, after 4 steps, or
+ * when a step does not halve the backward error. */
+size_t ll_bdlr_refinements(const ll_bdlr *f, double *berr);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

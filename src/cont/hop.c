@@ -1,0 +1,447 @@
+/* The structured and matrix-free Hessian paths of the continuation
+ * (cont.h, ll_hessian_path; issue 5): everything ws.c does with the dense
+ * H, done without it.
+ *
+ * STRUCTURED: H = blockdiag(B) + U U^T from the problem's hess_struct,
+ * factored once per point by ll_bdlr (Woodbury solves, Haynsworth inertia:
+ * the Morse index is exact). The smallest eigenvalues come from block Krylov
+ * / Rayleigh-Ritz (ll_eigs_smallest) whose subspace is expanded by the
+ * shift-invert (H - sigma I)^{-1}, a second ll_bdlr factorisation at a
+ * shift sigma just below the wanted eigenvalues: sigma = the smallest
+ * previous eigenvalue minus their spread (warm start along the branch), or
+ * at the first point min_j lambda_min(B_j), a lower bound of the spectrum
+ * since U U^T is positive semidefinite. Ritz values and residuals always
+ * use H itself.
+ *
+ * MATFREE (hop_matfree.c): products H u from the problem's prepared
+ * Hessian (hlin_*) or its hvp; solves by MINRES on a deflated H~ inside a
+ * block elimination with refinement; the smallest eigenvalues by block
+ * Krylov on H, warm-started from the previous point's eigenvectors (the
+ * subspace a step moves little: ~50 products per point on the m = 10
+ * problem); the Morse index as the number of negative eigenvalues among
+ * those computed, enlarged until one is positive.
+ *
+ * Both: ||H||_1 (for the backward-error test of the bordered solves and
+ * the condition estimate) by Hager's estimator on products with H; the
+ * rounding scale ||H|| of the event code: ||H||_F exactly (structured) or
+ * that ||H||_1 estimate (matrix-free; ||H||_2 <= ||H||_1 <= sqrt(n) ||H||_2).
+ *
+ * The range solves of the Lyapunov-Schmidt coefficients (bif.h,
+ * ll_bif_coefficients_ext): [[H, phi], [phi^T, 0]] [y; c] = [r; 0]. Matrix-
+ * free: the bordered solve of hop_matfree.c. Structured: solved with the
+ * nonsingular H~ = H + g phi phi^T (g = ||H||_F / sqrt(n), a typical
+ * eigenvalue size, so that phi's eigenvalue is moved well away from 0):
+ * H y + c phi = r and phi^T y = 0 give H~ y = r - c phi, hence
+ * y = H~^{-1} r - c H~^{-1} phi with c = phi^T H~^{-1} r / phi^T H~^{-1} phi.
+ * Exact for any phi, the kernel vector need not be exact. H~
+ * is blockdiag(B) + [U phi] diag(1, g) [U phi]^T, one more column. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cont/hop_impl.h"
+#include "losslab/bdlr.h"
+#include "losslab/krylov.h"
+#include "losslab/linalg.h"
+
+/* Eigenpair residual tolerance (relative to ||H||) at ordinary points and
+ * at events (where the crossing eigenvalue decides p* to 1e-10). */
+#define LL_HOP_EIG_TOL 1e-12
+#define LL_HOP_EIG_TOL_EVENT 1e-12
+
+
+void ll_cont_hop_destroy(ll_cont_hop *h)
+{
+    if (!h)
+        return;
+    if (h->path == LL_HESSIAN_MATFREE)
+        ll_hop_mf_free(h, h->ws->pb);
+    ll_bdlr_destroy(h->f0), ll_bdlr_destroy(h->fs);
+    free(h->X), free(h->B), free(h->U), free(h->V), free(h->V2), free(h->w);
+    free(h->z), free(h->zk), free(h->sk), free(h->work), free(h->iwork), free(h);
+}
+
+static ll_status hop_alloc_struct(ll_cont_hop *h, const ll_problem *pb)
+{
+    h->nb = pb->struct_nb, h->bs = pb->struct_bs, h->k = pb->struct_k;
+    if (h->nb * h->bs != h->n || h->bs == 0)
+        return LL_ERR_ARG;
+    h->B = malloc(h->nb * h->bs * h->bs * sizeof *h->B);
+    h->U = malloc(h->n * (h->k + 1) * sizeof *h->U);
+    h->zk = malloc((h->k + 1) * sizeof *h->zk);
+    h->sk = malloc((h->k + 1) * sizeof *h->sk);
+    if (!h->B || !h->U || !h->zk || !h->sk)
+        return LL_ERR_NOMEM;
+    ll_status st = ll_bdlr_create(&h->f0, h->nb, h->bs, h->k + 1);
+    if (st == LL_OK)
+        st = ll_bdlr_create(&h->fs, h->nb, h->bs, h->k + 1);
+    return st;
+}
+
+ll_status ll_cont_hop_create(ll_cont_ws *ws, ll_hessian_path path)
+{
+    size_t n = ws->n;
+    ll_cont_hop *h = calloc(1, sizeof *h);
+    if (!h)
+        return ll_err(ws->eb, LL_ERR_NOMEM, "cont: out of memory");
+    h->path = path, h->n = n, h->ws = ws;
+    h->kv_max = (size_t)ws->n_eigs + 3 < n ? (size_t)ws->n_eigs + 3 : n;
+    h->X = malloc(ws->m * sizeof *h->X);
+    h->V = malloc(n * h->kv_max * sizeof *h->V);
+    h->V2 = malloc(n * h->kv_max * sizeof *h->V2);
+    h->w = malloc(h->kv_max * sizeof *h->w);
+    h->z = malloc(n * sizeof *h->z);
+    h->work = malloc((2 * n + 2) * sizeof *h->work);
+    h->iwork = malloc((n + 1) * sizeof *h->iwork);
+    ll_status st = LL_OK;
+    if (!h->X || !h->V || !h->V2 || !h->w || !h->z || !h->work || !h->iwork)
+        st = LL_ERR_NOMEM;
+    if (st == LL_OK && path == LL_HESSIAN_STRUCTURED)
+        st = hop_alloc_struct(h, ws->pb);
+    if (st == LL_OK && path == LL_HESSIAN_MATFREE)
+        st = ll_hop_mf_create(ws, h);
+    if (st != LL_OK) {
+        ll_cont_hop_destroy(h);
+        return ll_err(ws->eb, st, st == LL_ERR_NOMEM
+                      ? "cont: out of memory for the %s Hessian path (n = %zu)"
+                      : "cont: the problem's structure does not fit the %s "
+                        "path (n = %zu)", ll_hessian_path_str(path), n);
+    }
+    h->norm1 = h->hscale = NAN;
+    ws->hop = h;
+    return LL_OK;
+}
+
+ll_status ll_cont_hop_at(ll_cont_ws *ws, const double *X)
+{
+    ll_cont_hop *h = ws->hop;
+    const ll_problem *pb = ws->pb;
+    if (h->at_known && memcmp(h->X, X, ws->m * sizeof *X) == 0)
+        return LL_OK;
+    h->at_known = 0, h->eig_known = 0, h->fac_ok = 0;
+    h->norm1 = h->hscale = NAN;
+    memcpy(h->X, X, ws->m * sizeof *X);
+    if (h->path == LL_HESSIAN_STRUCTURED) {
+        ll_status st = pb->hess_struct(pb->ctx, X, X[ws->n], h->B, h->U);
+        if (st != LL_OK)
+            return ll_err(ws->eb, st, "cont: hess_struct callback failed at "
+                          "p = %g", X[ws->n]);
+        h->fac_st = ll_bdlr_factor(h->f0, h->B, h->U, NULL, h->k, 0.0);
+        if (h->fac_st == LL_ERR_NOMEM)
+            return ll_err(ws->eb, LL_ERR_NOMEM, "cont: out of memory "
+                          "factoring the structured Hessian");
+        h->fac_ok = h->fac_st == LL_OK;
+    } else {
+        ll_status st = ll_hop_mf_at(ws);
+        if (st != LL_OK)
+            return st;
+    }
+    h->at_known = 1;
+    return LL_OK;
+}
+
+/* y = H x at the operator's point. */
+ll_status ll_cont_hop_apply(ll_cont_ws *ws, const double *x, double *y)
+{
+    ll_cont_hop *h = ws->hop;
+    if (h->path == LL_HESSIAN_STRUCTURED) {
+        size_t bs = h->bs, n = h->n;
+        for (size_t j = 0; j < h->nb; j++)
+            ll_gemv(0, bs, bs, 1.0, h->B + j * bs * bs, bs, x + j * bs, 0.0,
+                    y + j * bs);
+        ll_gemv(1, n, h->k, 1.0, h->U, n, x, 0.0, h->zk);
+        ll_gemv(0, n, h->k, 1.0, h->U, n, h->zk, 1.0, y);
+        return LL_OK;
+    }
+    return ll_hop_mf_apply(ws, x, y);
+}
+
+static ll_status op_apply(void *user, const double *x, double *y)
+{
+    return ll_cont_hop_apply(user, x, y);
+}
+
+ll_status ll_cont_hop_solve(ll_cont_ws *ws, size_t nrhs, double *R)
+{
+    ll_cont_hop *h = ws->hop;
+    if (h->path == LL_HESSIAN_STRUCTURED)
+        return h->fac_ok ? ll_bdlr_solve(h->f0, nrhs, R, h->n) : h->fac_st;
+    return ll_hop_mf_solve(ws, nrhs, R);
+}
+
+/* For Hager's estimator: x <- H x (H symmetric: trans is irrelevant). */
+static ll_status norm_apply(void *user, int trans, double *x)
+{
+    ll_cont_ws *ws = user;
+    (void)trans;
+    ll_status st = ll_cont_hop_apply(ws, x, ws->hop->V2);
+    if (st == LL_OK)
+        memcpy(x, ws->hop->V2, ws->n * sizeof *x);
+    return st;
+}
+
+ll_status ll_cont_hop_norm1(ll_cont_ws *ws, double *nrm)
+{
+    ll_cont_hop *h = ws->hop;
+    if (!isfinite(h->norm1)) {
+        ll_status st = ll_inv_norm1_est(h->n, norm_apply, ws, h->work,
+                                        h->iwork, &h->norm1);
+        if (st != LL_OK)
+            return st;
+    }
+    *nrm = h->norm1;
+    return LL_OK;
+}
+
+/* ---- eigenvalues -------------------------------------------------------- */
+
+/* Structured expansion: x -> (H - sigma I)^{-1} x with the factor fs. */
+static ll_status si_struct(void *user, const double *x, double *y)
+{
+    ll_cont_ws *ws = user;
+    memcpy(y, x, ws->n * sizeof *y);
+    return ll_bdlr_solve(ws->hop->fs, 1, y, ws->n);
+}
+
+/* The same for a block of nb vectors: one multi-right-hand-side solve. */
+static ll_status si_struct_block(void *user, size_t nb, const double *X,
+                                 double *Y)
+{
+    ll_cont_ws *ws = user;
+    memcpy(Y, X, ws->n * nb * sizeof *Y);
+    return ll_bdlr_solve(ws->hop->fs, nb, Y, ws->n);
+}
+
+/* A lower bound of the spectrum of the structured H: min_j lambda_min(B_j)
+ * (U U^T is positive semidefinite). */
+static ll_status block_min(ll_cont_hop *h, double *lo)
+{
+    double w;
+    *lo = INFINITY;
+    for (size_t j = 0; j < h->nb; j++) {
+        ll_status st = ll_sym_eigvals_smallest(h->bs, h->B + j * h->bs * h->bs,
+                                               1, &w);
+        if (st != LL_OK)
+            return st;
+        *lo = fmin(*lo, w);
+    }
+    return LL_OK;
+}
+
+/* The shift: just below the wanted eigenvalues, by about their spread
+ * (*d: that distance). */
+static ll_status pick_shift(ll_cont_hop *h, size_t k, int warm, double *sigma,
+                            double *d)
+{
+    double scale = isfinite(h->hscale) ? h->hscale : 1.0;
+    if (warm) {
+        double spread = h->w[k - 1] - h->w[0];
+        *d = fmax(spread, fmax(1e-3 * fabs(h->w[0]), 1e-8 * scale));
+        *sigma = h->w[0] - *d;
+        return LL_OK;
+    }
+    if (h->path != LL_HESSIAN_STRUCTURED)
+        return LL_ERR_ARG; /* no bound without structure */
+    double lo;
+    ll_status st = block_min(h, &lo);
+    *d = fmax(1e-3 * fabs(lo), 1e-8 * scale);
+    if (st == LL_OK)
+        *sigma = lo - *d;
+    return st;
+}
+
+/* Factor fs at sigma; if that is singular (sigma on an eigenvalue of H,
+ * or next to many block eigenvalues, see ll_bdlr_factor's clamping) move
+ * it down by 10, 100, 1000 times its distance d to the wanted ones. */
+static ll_status factor_shift(ll_cont_hop *h, double *sigma, double d)
+{
+    ll_status st = LL_ERR_SINGULAR;
+    double s0 = *sigma, step = fmax(d, 1e-12);
+    for (int t = 0; t < 4 && st == LL_ERR_SINGULAR; t++, step *= 10.0) {
+        *sigma = t ? s0 - 10.0 * step : s0;
+        st = ll_bdlr_factor(h->fs, h->B, h->U, NULL, h->k, *sigma);
+    }
+    return st;
+}
+
+/* The k smallest eigenpairs of H at the operator's point into h->w, h->V
+ * (warm-started from the previous ones), to residual tol ||H||. */
+static ll_status eigs_run(ll_cont_ws *ws, size_t k, double tol)
+{
+    ll_cont_hop *h = ws->hop;
+    int warm = h->kv >= k && h->kv > 0;
+    ll_symop_fn expand = NULL;
+    double sigma = 0.0, d = 0.0;
+    ll_status st = pick_shift(h, k, warm, &sigma, &d);
+    if (st == LL_OK && h->path == LL_HESSIAN_STRUCTURED) {
+        if ((st = factor_shift(h, &sigma, d)) == LL_OK)
+            expand = si_struct;
+    } else if (h->path != LL_HESSIAN_STRUCTURED) {
+        st = LL_OK; /* block Krylov on H itself (no shift needed) */
+    }
+    if (st == LL_ERR_NOMEM)
+        return st;
+    ll_eigs_opts eo = ll_eigs_opts_default();
+    eo.tol = tol;
+    eo.anorm = isfinite(h->hscale) ? h->hscale : 0.0;
+    if (expand == si_struct)
+        eo.expand_block = si_struct_block;
+    ll_eigs_info info;
+    st = ll_eigs_smallest(h->n, k, op_apply, ws, expand, ws,
+                          h->kv ? h->V : NULL, h->kv, &eo, h->w, h->V2, &info);
+    if (st != LL_OK && st != LL_ERR_NOCONV)
+        return st;
+    double *t = h->V;
+    h->V = h->V2, h->V2 = t;
+    h->kv = k;
+    h->eig_known = 1, h->eig_tol = tol;
+    if (h->path == LL_HESSIAN_MATFREE)
+        ll_hop_mf_deflate(h);
+    /* a pair that missed the tolerance by far is an error; a near miss
+     * (rounding in the residual) is kept */
+    if (st == LL_ERR_NOCONV && !(info.max_resid <= 100.0 * tol *
+                                 (eo.anorm > 0.0 ? eo.anorm : 1.0)))
+        return LL_ERR_NOCONV;
+    return LL_OK;
+}
+
+ll_status ll_cont_hop_hscale(ll_cont_ws *ws, double *s)
+{
+    ll_cont_hop *h = ws->hop;
+    if (!isfinite(h->hscale)) {
+        if (h->path == LL_HESSIAN_STRUCTURED && h->fac_ok) {
+            h->hscale = ll_bdlr_frobenius(h->f0);
+        } else {
+            /* ||H||_1 >= ||H||_2 >= ||H||_1 / sqrt(n): a scale within a
+             * factor of the norms the rounding of eigenvalues goes with */
+            ll_status st = ll_cont_hop_norm1(ws, &h->hscale);
+            if (st != LL_OK)
+                return st;
+        }
+    }
+    *s = h->hscale;
+    return LL_OK;
+}
+
+/* Room for k eigenpairs (an event deep in the spectrum). */
+static ll_status grow(ll_cont_hop *h, size_t k)
+{
+    double *V = realloc(h->V, h->n * k * sizeof *V);
+    if (V)
+        h->V = V;
+    double *V2 = realloc(h->V2, h->n * k * sizeof *V2);
+    if (V2)
+        h->V2 = V2;
+    double *w = realloc(h->w, k * sizeof *w);
+    if (w)
+        h->w = w;
+    if (!V || !V2 || !w)
+        return LL_ERR_NOMEM;
+    h->kv_max = k;
+    return LL_OK;
+}
+
+/* The k smallest eigenvalues (and vectors, *V: hop-owned, n x k) at the
+ * operator's point; event = 1 for the tighter tolerance of event code. */
+ll_status ll_cont_hop_eigs(ll_cont_ws *ws, size_t k, int event, double *w,
+                           const double **V)
+{
+    ll_cont_hop *h = ws->hop;
+    double tol = event ? LL_HOP_EIG_TOL_EVENT : LL_HOP_EIG_TOL, s;
+    ll_status st = k > h->kv_max ? grow(h, k) : LL_OK;
+    if (st != LL_OK)
+        return ll_err(ws->eb, st, "cont: out of memory for %zu eigenvectors",
+                      k);
+    st = ll_cont_hop_hscale(ws, &s);
+    if (st == LL_OK && !(h->eig_known && h->kv >= k && h->eig_tol <= tol))
+        st = eigs_run(ws, k, tol);
+    if (st != LL_OK)
+        return ll_err(ws->eb, st, "cont: %s eigensolver failed at p = %g "
+                      "(%s)", ll_hessian_path_str(h->path), h->X[h->n],
+                      ll_status_str(st));
+    memcpy(w, h->w, k * sizeof *w);
+    if (V)
+        *V = h->V;
+    return LL_OK;
+}
+
+/* Morse index: exact inertia (structured); the count of negative computed
+ * eigenvalues, with more of them while all are negative (matrix-free). */
+ll_status ll_cont_hop_index(ll_cont_ws *ws, int *index)
+{
+    ll_cont_hop *h = ws->hop;
+    if (h->path == LL_HESSIAN_STRUCTURED) {
+        if (!h->fac_ok)
+            return ll_err(ws->eb, h->fac_st, "cont: structured Hessian "
+                          "singular at p = %g", h->X[h->n]);
+        return ll_bdlr_inertia(h->f0, index, NULL, NULL);
+    }
+    size_t k = ws->n_eigs > 0 ? (size_t)ws->n_eigs : 1;
+    for (;;) {
+        ll_status st = ll_cont_hop_eigs(ws, k, 0, ws->w, NULL);
+        if (st != LL_OK)
+            return st;
+        int neg = 0;
+        for (size_t i = 0; i < k; i++)
+            neg += ws->w[i] < 0.0;
+        if ((size_t)neg < k || k == h->n) {
+            *index = neg;
+            return LL_OK;
+        }
+        k = 2 * k < h->n ? 2 * k : h->n; /* all negative: look further */
+    }
+}
+
+/* ---- range solves for the coefficients ---------------------------------- */
+
+/* Structured: R (n x nrhs) and z = phi <- H~^{-1} R, H~^{-1} phi. */
+static ll_status tilde_solve(ll_cont_ws *ws, const double *phi, size_t nrhs,
+                             double *R, double *z)
+{
+    ll_cont_hop *h = ws->hop;
+    size_t n = h->n;
+    memcpy(z, phi, n * sizeof *z);
+    double *s = h->sk; /* k + 1 weights: 1, ..., 1, g */
+    for (size_t i = 0; i < h->k; i++)
+        s[i] = 1.0;
+    s[h->k] = h->g;
+    memcpy(h->U + h->k * n, phi, n * sizeof *h->U);
+    ll_status st = ll_bdlr_factor(h->fs, h->B, h->U, s, h->k + 1, 0.0);
+    if (st == LL_OK)
+        st = ll_bdlr_solve(h->fs, nrhs, R, n);
+    if (st == LL_OK)
+        st = ll_bdlr_solve(h->fs, 1, z, n);
+    return st;
+}
+
+/* The ll_bif_range_solve_fn of the coefficients (see the header). */
+ll_status ll_cont_hop_range_solve(void *user, const double *phi, size_t nrhs,
+                                  double *R)
+{
+    ll_cont_ws *ws = user;
+    ll_cont_hop *h = ws->hop;
+    size_t n = h->n;
+    double s;
+    if (h->path == LL_HESSIAN_MATFREE)
+        return ll_hop_mf_range_solve(ws, phi, nrhs, R);
+    ll_status st = ll_cont_hop_hscale(ws, &s);
+    if (st != LL_OK)
+        return st;
+    h->phi = phi;
+    h->g = s / sqrt((double)n);
+    double *z = malloc(n * sizeof *z);
+    if (!z)
+        return LL_ERR_NOMEM;
+    if ((st = tilde_solve(ws, phi, nrhs, R, z)) == LL_OK) {
+        double pz = ll_dot(n, phi, z);
+        if (!(fabs(pz) > 0.0))
+            st = LL_ERR_SINGULAR;
+        for (size_t c = 0; st == LL_OK && c < nrhs; c++) {
+            double *y = R + c * n, cc = ll_dot(n, phi, y) / pz;
+            for (size_t i = 0; i < n; i++)
+                y[i] -= cc * z[i];
+        }
+    }
+    free(z);
+    return st;
+}

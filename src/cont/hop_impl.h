@@ -1,0 +1,70 @@
+/* Internal to src/cont/hop*.c: the state of the structured and
+ * matrix-free Hessian paths (hop.c: common code and the structured path;
+ * hop_matfree.c: the matrix-free solves). */
+#ifndef LL_CONT_HOP_IMPL_H
+#define LL_CONT_HOP_IMPL_H
+
+#include "cont/cont_internal.h"
+
+/* Matrix-free: MINRES tolerance of each solve with the deflated H~; the
+ * bordered solves refine on top of it (hop_matfree.c). */
+#define LL_HOP_MINRES_RTOL 1e-9
+
+/* The matrix-free solver state (hop_matfree.c). */
+typedef struct ll_hop_mf {
+    void *lin;          /* the problem's prepared Hessian (NULL: hvp) */
+    /* deflation H~ = H + D diag(G) D^T (see hop_matfree.c) */
+    double *D, *G;      /* n x kd_max, kd_max */
+    size_t kd, kd_max;
+    unsigned long dver; /* bumped whenever D changes */
+    /* per point X and D: C = H~^{-1} D; hu = H~^{-1} u for u = ucopy */
+    double *C, *hu, *ucopy;
+    int C_ok, hu_ok;
+    unsigned long C_ver, hu_ver;
+    /* bordered solve scratch */
+    double *a, *y, *res, *hy, *hw; /* n, m, m, n, n */
+    double *S, *Sw, *q;            /* (kd_max+1)^2 each; kd_max + 1 */
+    double *est_work;              /* 2 m */
+    int *est_iwork;                /* m */
+    size_t applies;                /* products with H (diagnostics) */
+} ll_hop_mf;
+
+struct ll_cont_hop {
+    ll_hessian_path path;
+    size_t n, nb, bs, k;
+    double *X;            /* m: the point of the operator */
+    int at_known;         /* the operator is at X */
+    int fac_ok;           /* structured: f0 factored */
+    ll_status fac_st;     /* why not */
+    double *B, *U;        /* structured: blocks, U (n x (k + 1)) */
+    struct ll_bdlr *f0, *fs; /* factor of H; of H - sigma I or of H~ */
+    double *V, *V2;       /* n x kv: eigenvectors (warm start), scratch */
+    double *w;            /* kv eigenvalues */
+    size_t kv, kv_max;    /* computed now; capacity */
+    int eig_known;        /* w, V are at X */
+    double eig_tol;       /* tolerance of the last eigs call */
+    double norm1, hscale; /* NaN until computed at X */
+    double *z, *work;     /* n; 2 n + 2 */
+    double *zk, *sk;      /* structured: k + 1 each */
+    int *iwork;           /* n + 1 */
+    const double *phi;    /* range solves: the bordering vector */
+    double g;             /* and its weight */
+    ll_hop_mf mf;         /* matrix-free path */
+    ll_cont_ws *ws;
+};
+
+ll_status ll_hop_mf_create(ll_cont_ws *ws, ll_cont_hop *h);
+void ll_hop_mf_free(ll_cont_hop *h, const ll_problem *pb);
+/* The operator moved to h->X: prepared Hessian, caches invalidated. */
+ll_status ll_hop_mf_at(ll_cont_ws *ws);
+/* y = H x (prepared Hessian, or the problem's hvp). */
+ll_status ll_hop_mf_apply(ll_cont_ws *ws, const double *x, double *y);
+/* R (n x nrhs) <- H^{-1} R, deflated and refined. */
+ll_status ll_hop_mf_solve(ll_cont_ws *ws, size_t nrhs, double *R);
+/* New eigenpairs (w, V: kv of them, at h->X): pick the deflation. */
+void ll_hop_mf_deflate(ll_cont_hop *h);
+/* [[H, phi], [phi^T, 0]] [y; c] = [r; 0] for the nrhs columns of R. */
+ll_status ll_hop_mf_range_solve(ll_cont_ws *ws, const double *phi,
+                                size_t nrhs, double *R);
+
+#endif
