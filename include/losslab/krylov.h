@@ -66,6 +66,12 @@ typedef struct ll_eigs_opts {
      * single ones. NULL by default. */
     ll_status (*expand_block)(void *user, size_t nb, const double *X,
                               double *Y);
+    /* OPTIONAL: Y = A X for nb vectors at once (user = the Auser of the
+     * call), used instead of A's single products when set (an operator
+     * whose data is large, e.g. an n x k factor, streams it once per block
+     * instead of once per vector). NULL by default. */
+    ll_status (*apply_block)(void *user, size_t nb, const double *X,
+                             double *Y);
 } ll_eigs_opts;
 
 typedef struct ll_eigs_info {

@@ -46,7 +46,11 @@
 
 /* Eigenpair residual tolerance (relative to ||H||) at ordinary points and
  * at events (where the crossing eigenvalue decides p* to 1e-10). */
-#define LL_HOP_EIG_TOL 1e-12
+#define LL_HOP_EIG_TOL 1e-10
+/* a pair that missed the tolerance is still used up to this residual
+ * (relative to ||H||): its Ritz value is then within that of an
+ * eigenvalue, and the shift below the spectrum makes it the right one */
+#define LL_HOP_EIG_ACCEPT 1e-8
 #define LL_HOP_EIG_TOL_EVENT 1e-12
 
 
@@ -58,7 +62,7 @@ void ll_cont_hop_destroy(ll_cont_hop *h)
         ll_hop_mf_free(h, h->ws->pb);
     ll_bdlr_destroy(h->f0), ll_bdlr_destroy(h->fs);
     free(h->X), free(h->B), free(h->U), free(h->V), free(h->V2), free(h->w);
-    free(h->z), free(h->zk), free(h->sk), free(h->work), free(h->iwork), free(h);
+    free(h->z), free(h->zk), free(h->sk), free(h->zkb), free(h->work), free(h->iwork), free(h);
 }
 
 static ll_status hop_alloc_struct(ll_cont_hop *h, const ll_problem *pb)
@@ -156,6 +160,27 @@ ll_status ll_cont_hop_apply(ll_cont_ws *ws, const double *x, double *y)
     return ll_hop_mf_apply(ws, x, y);
 }
 
+/* Y = H X for nb vectors (structured: U streamed once for the block). */
+static ll_status op_apply_block(void *user, size_t nb, const double *X,
+                                double *Y)
+{
+    ll_cont_ws *ws = user;
+    ll_cont_hop *h = ws->hop;
+    size_t n = h->n, bs = h->bs;
+    if (nb > h->zkb_cols) {
+        double *z = realloc(h->zkb, (h->k + 1) * nb * sizeof *z);
+        if (!z)
+            return LL_ERR_NOMEM;
+        h->zkb = z, h->zkb_cols = nb;
+    }
+    for (size_t j = 0; j < h->nb; j++)
+        ll_gemm(0, 0, bs, nb, bs, 1.0, h->B + j * bs * bs, bs, X + j * bs, n,
+                0.0, Y + j * bs, n);
+    ll_gemm(1, 0, h->k, nb, n, 1.0, h->U, n, X, n, 0.0, h->zkb, h->k);
+    ll_gemm(0, 0, n, nb, h->k, 1.0, h->U, n, h->zkb, h->k, 1.0, Y, n);
+    return LL_OK;
+}
+
 static ll_status op_apply(void *user, const double *x, double *y)
 {
     return ll_cont_hop_apply(user, x, y);
@@ -208,7 +233,8 @@ static ll_status si_struct_block(void *user, size_t nb, const double *X,
                                  double *Y)
 {
     ll_cont_ws *ws = user;
-    memcpy(Y, X, ws->n * nb * sizeof *Y);
+    if (Y != X)
+        memcpy(Y, X, ws->n * nb * sizeof *Y);
     return ll_bdlr_solve(ws->hop->fs, nb, Y, ws->n);
 }
 
@@ -250,22 +276,43 @@ static ll_status pick_shift(ll_cont_hop *h, size_t k, int warm, double *sigma,
     return st;
 }
 
-/* Factor fs at sigma; if that is singular (sigma on an eigenvalue of H,
- * or next to many block eigenvalues, see ll_bdlr_factor's clamping) move
- * it down by 10, 100, 1000 times its distance d to the wanted ones. */
+/* Factor fs at sigma, a shift BELOW the smallest eigenvalue of H, so that
+ * the expansion (H - sigma I)^{-1} favours exactly the smallest ones (a
+ * shift above some eigenvalues would favour those next to it, and in a
+ * dense cluster Ritz values can then settle on eigenvalues that are not
+ * the smallest). The Haynsworth inertia of the shifted factor says how
+ * many eigenvalues lie below sigma: while any does, or the factor is
+ * singular (sigma on an eigenvalue, or next to many block eigenvalues, see
+ * ll_bdlr_factor's clamping), sigma moves down by 4, 16, 64, ... times its
+ * distance d to the previous eigenvalues. */
 static ll_status factor_shift(ll_cont_hop *h, double *sigma, double d)
 {
-    ll_status st = LL_ERR_SINGULAR;
     double s0 = *sigma, step = fmax(d, 1e-12);
-    for (int t = 0; t < 4 && st == LL_ERR_SINGULAR; t++, step *= 10.0) {
-        *sigma = t ? s0 - 10.0 * step : s0;
+    ll_status st = LL_ERR_SINGULAR;
+    for (int t = 0; t < 8; t++, step *= 4.0) {
+        *sigma = t ? s0 - step : s0;
         st = ll_bdlr_factor(h->fs, h->B, h->U, NULL, h->k, *sigma);
+        int neg = 0;
+        if (st == LL_OK && ll_bdlr_inertia(h->fs, &neg, NULL, NULL) == LL_OK &&
+            neg == 0)
+            return LL_OK;
+        if (st != LL_OK && st != LL_ERR_SINGULAR)
+            return st;
     }
-    return st;
+    return st; /* LL_OK with eigenvalues below sigma: still a useful filter */
 }
 
-/* The k smallest eigenpairs of H at the operator's point into h->w, h->V
- * (warm-started from the previous ones), to residual tol ||H||. */
+/* Warm start for the structured path: one step of inverse iteration,
+ * (H - sigma I)^{-1} V, from the previous eigenvectors (the eigensolver
+ * orthonormalises). Without it, stale vectors from the previous point can
+ * pass the residual test on eigenvalues of the cluster that are not the
+ * smallest. */
+static ll_status warm_expand(ll_cont_ws *ws)
+{
+    ll_cont_hop *h = ws->hop;
+    return h->kv ? si_struct_block(ws, h->kv, h->V, h->V) : LL_OK;
+}
+
 static ll_status eigs_run(ll_cont_ws *ws, size_t k, double tol)
 {
     ll_cont_hop *h = ws->hop;
@@ -274,7 +321,8 @@ static ll_status eigs_run(ll_cont_ws *ws, size_t k, double tol)
     double sigma = 0.0, d = 0.0;
     ll_status st = pick_shift(h, k, warm, &sigma, &d);
     if (st == LL_OK && h->path == LL_HESSIAN_STRUCTURED) {
-        if ((st = factor_shift(h, &sigma, d)) == LL_OK)
+        if ((st = factor_shift(h, &sigma, d)) == LL_OK &&
+            (st = warm_expand(ws)) == LL_OK)
             expand = si_struct;
     } else if (h->path != LL_HESSIAN_STRUCTURED) {
         st = LL_OK; /* block Krylov on H itself (no shift needed) */
@@ -286,6 +334,8 @@ static ll_status eigs_run(ll_cont_ws *ws, size_t k, double tol)
     eo.anorm = isfinite(h->hscale) ? h->hscale : 0.0;
     if (expand == si_struct)
         eo.expand_block = si_struct_block;
+    if (h->path == LL_HESSIAN_STRUCTURED)
+        eo.apply_block = op_apply_block;
     ll_eigs_info info;
     st = ll_eigs_smallest(h->n, k, op_apply, ws, expand, ws,
                           h->kv ? h->V : NULL, h->kv, &eo, h->w, h->V2, &info);
@@ -299,7 +349,7 @@ static ll_status eigs_run(ll_cont_ws *ws, size_t k, double tol)
         ll_hop_mf_deflate(h);
     /* a pair that missed the tolerance by far is an error; a near miss
      * (rounding in the residual) is kept */
-    if (st == LL_ERR_NOCONV && !(info.max_resid <= 100.0 * tol *
+    if (st == LL_ERR_NOCONV && !(info.max_resid <= LL_HOP_EIG_ACCEPT *
                                  (eo.anorm > 0.0 ? eo.anorm : 1.0)))
         return LL_ERR_NOCONV;
     return LL_OK;

@@ -46,6 +46,8 @@ struct ll_cont_hop {
     double norm1, hscale; /* NaN until computed at X */
     double *z, *work;     /* n; 2 n + 2 */
     double *zk, *sk;      /* structured: k + 1 each */
+    double *zkb;          /* structured block products: k x zkb_cols */
+    size_t zkb_cols;
     int *iwork;           /* n + 1 */
     const double *phi;    /* range solves: the bordering vector */
     double g;             /* and its weight */

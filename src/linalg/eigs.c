@@ -67,7 +67,8 @@ typedef struct eg_ws {
 ll_eigs_opts ll_eigs_opts_default(void)
 {
     ll_eigs_opts o = {.tol = 1e-10, .anorm = 0.0, .block = 0, .maxdim = 0,
-                      .maxiter = 0, .seed = 1, .expand_block = NULL};
+                      .maxiter = 0, .seed = 1, .expand_block = NULL,
+                      .apply_block = NULL};
     return o;
 }
 
@@ -219,10 +220,15 @@ static size_t eg_start(eg_ws *w, const double *V0, size_t k0, size_t c0)
 
 /* AQ[:, m0:m0+c] = A Q[:, m0:m0+c] and the new rows/columns of H. */
 static ll_status eg_apply_new(eg_ws *w, ll_symop_fn A, void *Au, size_t m0,
-                              size_t c)
+                              size_t c, const ll_eigs_opts *o)
 {
     size_t n = w->n, ld = w->maxdim, m1 = m0 + c;
-    for (size_t j = m0; j < m1; j++) {
+    if (o->apply_block && c > 0) { /* one call: A streams its data once */
+        ll_status st = o->apply_block(Au, c, w->Q + m0 * n, w->AQ + m0 * n);
+        if (st != LL_OK)
+            return st;
+    }
+    for (size_t j = m0; !o->apply_block && j < m1; j++) {
         ll_status st = A(Au, w->Q + j * n, w->AQ + j * n);
         if (st != LL_OK)
             return st;
@@ -412,7 +418,7 @@ static ll_status eg_iterate(eg_ws *w, ll_symop_fn A, void *Au, ll_symop_fn E,
     size_t m = 0;
     double an = o->anorm;
     for (;;) {
-        ll_status st = eg_apply_new(w, A, Au, m, c);
+        ll_status st = eg_apply_new(w, A, Au, m, c, o);
         info->applies += c, m += c;
         if (st != LL_OK || (st = eg_ritz(w, m)) != LL_OK)
             return st;
