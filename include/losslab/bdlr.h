@@ -47,8 +47,10 @@ extern "C" {
 typedef struct ll_bdlr ll_bdlr;
 
 /* Room for nb blocks of size bs and up to kmax columns of U (plus the
- * clamping columns, allocated as needed). LL_ERR_NOMEM with nothing
- * allocated if it does not fit. */
+ * clamping columns, allocated as needed). *out = NULL and LL_ERR_ARG for
+ * nb = 0, bs = 0 or a size overflow; LL_ERR_NOMEM with nothing allocated if
+ * it does not fit. Memory as in the file comment, fixed here, except the
+ * solve scratch (ll_bdlr_solve) and clamping columns. */
 ll_status ll_bdlr_create(ll_bdlr **out, size_t nb, size_t bs, size_t kmax);
 void ll_bdlr_destroy(ll_bdlr *f); /* NULL-safe */
 
@@ -59,8 +61,13 @@ void ll_bdlr_destroy(ll_bdlr *f); /* NULL-safe */
  * exactly zero pivot, or 1 / (max(||C||_1, 1) ||C^{-1}||_1) < eps with C
  * scaled as diag(sign s) + |S|^{1/2} U^T D^{-1} U |S|^{1/2}: then A is
  * singular or nearly so); the inertia is still valid then, solves are
- * refused. LL_ERR_ARG on non-finite input (B's lower triangles, s, sigma,
- * or U, the latter detected as a non-finite ||u_i||^2). */
+ * refused. LL_ERR_SINGULAR also when more than max(k, 64) block
+ * eigenvalues would need clamping (sigma next to a block eigenvalue of high
+ * multiplicity: C would grow towards n x n; move sigma): then neither
+ * solves nor the inertia are available. LL_ERR_ARG on non-finite input
+ * (B's lower triangles, s, sigma, or U, the latter detected as a
+ * non-finite ||u_i||^2) or k > kmax; LL_ERR_NOMEM if clamping columns do
+ * not fit; LL_ERR_NOCONV / LL_ERR_LAPACK from a block eigensolver. */
 ll_status ll_bdlr_factor(ll_bdlr *f, const double *B, const double *U,
                          const double *s, size_t k, double sigma);
 
@@ -70,11 +77,15 @@ ll_status ll_bdlr_factor(ll_bdlr *f, const double *B, const double *U,
  * kept (4 n nrhs doubles). */
 ll_status ll_bdlr_solve(ll_bdlr *f, size_t nrhs, double *X, size_t ldx);
 
-/* y = A x (exact product from B, sigma, U, s; O(n (bs + k))). */
+/* y = A x (exact product from B, sigma, U, s of the last factor call that
+ * got past its argument checks; undefined before one; O(n (bs + k))). x
+ * and y: n values each, caller-owned, not aliased. */
 void ll_bdlr_apply(const ll_bdlr *f, const double *x, double *y);
 
 /* Inertia of the factored A (counts of negative, zero, positive
- * eigenvalues); any pointer may be NULL. */
+ * eigenvalues); any pointer may be NULL. LL_ERR_ARG before a factor that
+ * produced one (none yet, bad input), LL_ERR_SINGULAR after a refused
+ * clamp (see ll_bdlr_factor). */
 ll_status ll_bdlr_inertia(const ll_bdlr *f, int *neg, int *zero, int *pos);
 
 /* ||A||_F, exactly (no n x n matrix: ||A||_F^2 = ||D||_F^2 +

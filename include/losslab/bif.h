@@ -79,7 +79,16 @@ ll_status ll_bif_coefficients(const ll_problem *pb, const double *x, double p,
  * solve the bordered system [[H, phi], [phi^T, 0]] [y; c] = [r; 0] for the
  * nrhs right-hand sides r in R (n x nrhs, column-major), overwriting R with
  * the y parts; phi^T H_p phi comes from the problem's hess_p_vec (needed,
- * with grad_p, d3, d4; hess and hess_p are not used). */
+ * with grad_p, d3, d4; hess and hess_p are not used).
+ * Ownership: phi is normalised in place as above; user is borrowed and only
+ * passed to range_solve, which gets the normalised phi and a library-owned
+ * R (valid during the call). Errors: LL_ERR_ARG (NULL arguments, a missing
+ * callback or range_solve, non-finite p, bad options, phi zero or not
+ * finite), LL_ERR_NOMEM, a callback's or range_solve's status passed on
+ * with the failing step named in eb, LL_ERR_DATA if a coefficient is not
+ * finite. Cost: one call each of grad_p, d3, d4 and hess_p_vec, one
+ * range_solve with nrhs = 2, O(n) arithmetic and 5 n doubles of scratch
+ * (no n x n array). */
 typedef ll_status (*ll_bif_range_solve_fn)(void *user, const double *phi,
                                            size_t nrhs, double *R);
 ll_status ll_bif_coefficients_ext(const ll_problem *pb, const double *x,
@@ -96,7 +105,11 @@ ll_status ll_bif_coefficients_ext(const ll_problem *pb, const double *x,
 typedef struct ll_softening {
     double mu0;          /* the smallest eigenvalue at p0 */
     size_t multiplicity; /* size of the cluster */
-    double *speeds;      /* multiplicity values, ascending; owned */
+    double *speeds;      /* n_speeds values, ascending; owned */
+    /* Values in speeds: = multiplicity from ll_bif_softening; fewer (the
+     * smallest) when a caller computed only those (the trace study on the
+     * structured and matrix-free paths keeps the 10 smallest). */
+    size_t n_speeds;
     double rate;         /* speeds[0]: lambda_1'(0); 0 if |speeds[0]| <=
                             rate_noise (see below) */
     /* Rounding level of the speeds: rate_noise = n eps ||dH/dp||_F

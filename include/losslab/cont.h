@@ -9,9 +9,10 @@
  * gscale = max(1, ||F(0, p0)||). Step sizes adapt (shrink on a slow or failed
  * Newton or a large tangent turn, grow on a fast one).
  *
- * At every accepted point: the Morse index from the inertia of a
- * Bunch-Kaufman LDL^T factorisation of H, and the n_eigs smallest
- * eigenvalues. Events between accepted points:
+ * At every accepted point: the Morse index (dense path: the inertia of a
+ * Bunch-Kaufman LDL^T factorisation of H; other paths: see
+ * ll_hessian_path), and the n_eigs smallest eigenvalues. Events between
+ * accepted points:
  *   fold              t_p changes sign (index changes by one),
  *   branch point      index changes by one, t_p keeps its sign,
  *   multiple b.p.     index changes by more than one.
@@ -20,7 +21,8 @@
  * mu(X(s)) = 0} with the exact derivative d mu/ds = D^3L[phi, phi, t_x] +
  * t_p phi^T H_p phi, to |dp| <= locate_tol. A located fold is then refined
  * by Newton on the Moore-Spence system {F = 0, H phi = 0, phi^T phi = 1} in
- * (x, phi, p) when the problem provides hess_dir (event.refine_dp).
+ * (x, phi, p) when the problem provides hess_dir and the path is dense (a
+ * dense (2n + 1)-square system; event.refine_dp).
  */
 #ifndef LOSSLAB_CONT_H
 #define LOSSLAB_CONT_H
@@ -36,19 +38,29 @@ extern "C" {
 #endif
 
 /* How the Hessian is represented and factored (see ll_cont_opts.hessian
- * and the README's "Which Hessian path runs when").
- *   DENSE       the n x n matrix, LDL^T (Bunch-Kaufman) per point: exact
- *               index, dense eigenvalues; O(n^3) time, O(n^2) memory.
- *   STRUCTURED  H = blockdiag(B) + U U^T (problem.h hess_struct): Woodbury
- *               solves and the Haynsworth inertia formula, exact index,
- *               eigenvalues by shift-invert block Krylov on the same
- *               factorisation; O(n k^2 + k^3) time, O(n k) memory.
- *   MATFREE     Hessian-vector products only (problem.h hvp): MINRES
- *               solves, the smallest eigenvalues by block Krylov with warm
- *               starts, the Morse index as the count of negative ones among
- *               those computed (a lower bound if all of them are negative).
- *   AUTO        DENSE for n <= LL_CONT_DENSE_MAX, else STRUCTURED when the
- *               problem has hess_struct and k <= n / 2, else MATFREE
+ * and the README's "Which Hessian path runs when"). Every path needs loss,
+ * grad, grad_p and d3 (d4 for coefficients), plus:
+ *   DENSE       hess, hess_p. The n x n matrix, LDL^T (Bunch-Kaufman) per
+ *               point: exact index, dense eigenvalues; O(n^3) time, O(n^2)
+ *               memory (refused with LL_ERR_NOMEM when ~5 n^2 doubles
+ *               exceed half the physical memory).
+ *   STRUCTURED  hess_struct, hess_p_vec. H = blockdiag(B) + U U^T:
+ *               Woodbury solves and the Haynsworth inertia formula (ll_bdlr,
+ *               bdlr.h), exact index; the smallest eigenvalues by block
+ *               Rayleigh-Ritz expanded with (H - sigma I)^{-1}, a second
+ *               factorisation at a shift below them, warm-started along
+ *               the branch; O(n k^2 + k^3) time per point, O(n k) memory.
+ *   MATFREE     hvp (or the prepared hlin_* ops), hess_p_vec. Solves by
+ *               MINRES on H with its smallest computed eigenpairs deflated,
+ *               inside a bordered block elimination refined to rounding
+ *               level; the smallest eigenvalues by block Krylov on H with
+ *               warm starts; the Morse index as the count of negative ones
+ *               among those computed, their number doubled while all are
+ *               negative (exact when the computed eigenvalues are the
+ *               smallest ones); O(n) memory per stored vector, no n x n.
+ *   AUTO        DENSE for n <= LL_CONT_DENSE_MAX when the problem has hess,
+ *               else STRUCTURED when it has hess_struct and k <= n / 2,
+ *               else MATFREE when it has hvp, else DENSE
  *               (bench/: at m = 400, d = 5, N = 500 the structured path
  *               takes 2.5 s, the dense one 10.7 s; at m = 200, 1.4 s and
  *               2.0 s). */
@@ -61,10 +73,13 @@ typedef enum ll_hessian_path {
 
 #define LL_CONT_DENSE_MAX 1000
 
-/* "auto", "dense", "structured", "matfree"; parse: LL_ERR_ARG if unknown. */
+/* "auto", "dense", "structured", "matfree" (a static string; "unknown" for
+ * a value outside the enum). parse: the inverse, exact lower-case match;
+ * LL_ERR_ARG for NULL or an unknown name, *out then unchanged. */
 const char *ll_hessian_path_str(ll_hessian_path h);
 ll_status ll_hessian_path_parse(const char *s, ll_hessian_path *out);
-/* The path AUTO resolves to for pb (or h itself if not AUTO). */
+/* The path AUTO resolves to for pb (or h itself if not AUTO); pb is only
+ * read (n, struct_k and which ops are set). */
 ll_hessian_path ll_hessian_path_resolve(ll_hessian_path h,
                                         const ll_problem *pb);
 

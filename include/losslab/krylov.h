@@ -1,12 +1,18 @@
 /* losslab: Krylov methods on symmetric operators given only as products:
- * MINRES for A x = b (A symmetric, possibly indefinite) and the few
- * smallest eigenpairs by block Krylov / Rayleigh-Ritz with warm starts,
- * optionally on a shift-invert operator.
+ * MINRES for A x = b (A symmetric, possibly indefinite; restarted from the
+ * true residual, src/linalg/minres.c) and the few smallest eigenpairs by
+ * block subspace expansion with Rayleigh-Ritz, thick restart and warm
+ * starts (a block Davidson / GD+k scheme: block Krylov on A itself, or
+ * expansion by a shift-invert operator; src/linalg/eigs.c).
  *
  * References: Paige & Saunders, SIAM J. Numer. Anal. 12 (1975) 617
- * (MINRES); Golub & Underwood (block Lanczos), Knyazev, SIAM J. Sci.
- * Comput. 23 (2001) 517 (LOBPCG); Saad, "Numerical Methods for Large
- * Eigenvalue Problems", ch. 4-6 (Rayleigh-Ritz, shift-invert, restarts). */
+ * (MINRES); Saad, "Numerical Methods for Large Eigenvalue Problems", 2nd
+ * ed., sec. 4.3, 6.2, 8.3 (Rayleigh-Ritz, block Krylov, restarted
+ * Davidson, shift-invert); Stathopoulos & Saad, SIAM J. Sci. Comput. 29
+ * (2007) 2162 (GD+k: the previous Ritz vectors kept across a restart, the
+ * LOBPCG-like direction of Knyazev, SIAM J. Sci. Comput. 23 (2001) 517).
+ *
+ * Both report an operator's error status unchanged (the solve stops). */
 #ifndef LOSSLAB_KRYLOV_H
 #define LOSSLAB_KRYLOV_H
 
@@ -34,7 +40,8 @@ typedef struct ll_minres_info {
 ll_minres_opts ll_minres_opts_default(void);
 
 /* MINRES on (A - shift I) x = b. x: initial guess in (not NULL: give zeros
- * for none), solution out. prec: NULL, or an SPD preconditioner M^{-1} as a
+ * for none), solution out; b is read throughout, so x and b must not alias.
+ * prec: NULL, or an SPD preconditioner M^{-1} as a
  * product (LL_ERR_ARG if it shows an M^{-1}-norm^2 < 0). The recurrence's
  * residual estimate stops each cycle; the true residual is then recomputed
  * and, if it misses rtol (rounding, or the M^{-1}-norm vs 2-norm gap when
@@ -44,10 +51,19 @@ ll_minres_opts ll_minres_opts_default(void);
  * Lanczos steps (one product each) over all cycles; each cycle also costs
  * one product for its true residual. LL_ERR_NOCONV if rtol is not reached
  * (x is then the last iterate, info->relres the true relative residual).
- * b = 0 gives x = 0. Allocates 8 n doubles per call. */
+ * b = 0 gives x = 0. LL_ERR_ARG if A, b or x is NULL or rtol < 0 (or
+ * NaN); LL_ERR_NOMEM. Cost per Lanczos step: one product, one
+ * preconditioner application and ~10 n flops. Allocates 8 n doubles per
+ * call: callers solving many systems of one size use ll_minres_work. */
 ll_status ll_minres(size_t n, ll_symop_fn A, void *Auser, double shift,
                     ll_symop_fn prec, void *Puser, const double *b,
                     double *x, const ll_minres_opts *o, ll_minres_info *info);
+/* The same with caller-owned scratch work (8 n doubles, overwritten; not
+ * NULL when n > 0, else LL_ERR_ARG): no allocation, identical results. */
+ll_status ll_minres_work(size_t n, ll_symop_fn A, void *Auser, double shift,
+                         ll_symop_fn prec, void *Puser, const double *b,
+                         double *x, const ll_minres_opts *o,
+                         ll_minres_info *info, double *work);
 
 typedef struct ll_eigs_opts {
     /* converged when ||A v - theta v|| <= tol * anorm for every wanted pair
@@ -96,10 +112,15 @@ ll_eigs_opts ll_eigs_opts_default(void);
  * warm start (e.g. the eigenvectors at the previous point of a branch),
  * completed with random vectors. Rayleigh-Ritz on the orthonormalised
  * subspace with full reorthogonalisation, thick restart keeping the best
- * Ritz vectors. LL_ERR_NOCONV if tol is not met in maxiter applications
- * (w, V are the best approximations; info says how far). Memory:
- * n (2 maxdim + 2 (k + block + max(k, block)) + 1) doubles (at most),
- * allocated per call. expand gets unit vectors. An estimated
+ * k + block Ritz vectors and the previous iteration's (GD+k). Errors:
+ * LL_ERR_ARG (n = 0, k = 0 or k > n, A or w NULL, tol or anorm < 0, maxdim
+ * too small); LL_ERR_NOMEM; LL_ERR_INTERNAL if no k independent start
+ * vectors could be made; LL_ERR_NOCONV if tol is not met in maxiter
+ * applications (w, V are then the best approximations; info says how
+ * far); LL_ERR_NOCONV / LL_ERR_LAPACK from the projected dsyev. Memory:
+ * n (2 maxdim + 2 (k + block + max(k, block)) + block + 1) doubles (at
+ * most), allocated per call (once per eigenproblem, not per product).
+ * expand gets unit vectors. An estimated
  * anorm (max |theta| seen) under-estimates ||A|| when the subspace misses
  * the top of the spectrum (always, with shift-invert): the test is then
  * stricter than tol * ||A||; pass anorm when it is known. */

@@ -77,7 +77,10 @@ ll_status ll_model_grad(const ll_model *M, const double *theta, double lambda,
 /* Dense Hessian, P x P column-major, both triangles. */
 ll_status ll_model_hess(const ll_model *M, const double *theta, double lambda,
                         double *H);
-/* Hessian-vector product H u without forming H. */
+/* Hessian-vector product H u without forming H (every option). One
+ * forward pass and one product: O(N P) time; allocates O(N m) scratch per
+ * call (for many products at one point, ll_model_problem's hlin_* ops
+ * reuse the forward pass). LL_ERR_ARG on NULL, LL_ERR_NOMEM. */
 ll_status ll_model_hvp(const ll_model *M, const double *theta, double lambda,
                        const double *u, double *Hu);
 /* d/dlambda of the gradient and of the Hessian at fixed theta. */
@@ -87,7 +90,9 @@ ll_status ll_model_hess_lambda(const ll_model *M, const double *theta,
                                double lambda, double *H_l);
 
 /* out = H_l u = (d/dlambda H at fixed theta) u, exact, without forming H_l:
- * O(N P) time, O(N m + P) memory. Every option (trained v, biases). */
+ * O(N P) time, O(N m + P) memory allocated per call. Every option (trained
+ * v, biases). u and out (P values each, caller-owned) must not alias.
+ * LL_ERR_ARG on NULL, LL_ERR_NOMEM. */
 ll_status ll_model_hess_lambda_vec(const ll_model *M, const double *theta,
                                    double lambda, const double *u,
                                    double *out);
@@ -98,7 +103,8 @@ ll_status ll_model_hess_lambda_vec(const ll_model *M, const double *theta,
  *     U   (P x N, column-major): column n = (1/sqrt(N)) df(x_n)/dtheta, i.e.
  *           rows j d .. j d + d - 1 are v_j h'(z_nj) x_n / sqrt(N).
  * B and U are caller-owned and overwritten. O(N P + m N d^2) time, O(N m)
- * scratch. */
+ * scratch allocated per call. LL_ERR_ARG on NULL or a non-default model,
+ * LL_ERR_NOMEM. */
 ll_status ll_model_hess_struct(const ll_model *M, const double *theta,
                                double lambda, double *B, double *U);
 
@@ -144,7 +150,10 @@ ll_status ll_model_softening_closed_form(const ll_model *M, double *speeds,
  * (m d) x d gemm), ~20 evaluations per speed: ~0.4 s at m = 10,000, d = 5,
  * but ~12 s at m = 1000, d = 100 (2e9 flops per evaluation).
  * *noise (may be NULL): the rounding level of the speeds, about
- * N eps max_j ||v_j A_j||_2 (see model_soft_large.c). */
+ * N eps max_j ||v_j A_j||_2 (see model_soft_large.c). speeds: k values,
+ * caller-owned. Memory O(m d^2 + N d + k), allocated per call. Errors
+ * (named in eb): LL_ERR_ARG for a non-default model, m < 2, v = 0 or k out
+ * of range; LL_ERR_NOMEM; a failed d x d eigenproblem or linear solve. */
 ll_status ll_model_softening_smallest(const ll_model *M, size_t k,
                                       double *speeds, double *noise,
                                       ll_errbuf *eb);

@@ -45,11 +45,18 @@ typedef struct ll_problem {
                           const double *u, double *out);
 
     /* ---- For problems too large for a dense H (all OPTIONAL, NULL/0 when
-     * absent; continuation then needs the dense path, cont.h). ---- */
-    /* Hu = H u without forming H. */
+     * absent; continuation then needs the dense path, cont.h). Like every
+     * callback: caller-owned arrays, outputs overwritten, inputs and
+     * outputs must not alias; a status other than LL_OK makes the caller
+     * (continuation, bif.h) fail at that point with the op named. ---- */
+    /* Hu = H u (n values) without forming H: needed by the matrix-free
+     * path (one call per Krylov step unless hlin_* below is given). For
+     * the two-layer model O(N P) time, O(N m) scratch per call. */
     ll_status (*hvp)(void *ctx, const double *x, double p, const double *u,
                      double *Hu);
-    /* out = H_p u (d/dp of H, x fixed, applied to u) without forming H_p. */
+    /* out = H_p u (d/dp of H, x fixed, applied to u; n values) without
+     * forming H_p: needed by both non-dense paths (event slopes, the
+     * coefficients' g_ap), a few calls per event. Model: O(N P). */
     ll_status (*hess_p_vec)(void *ctx, const double *x, double p,
                             const double *u, double *out);
     /* The structure H = blockdiag(B_1, ..., B_nb) + U U^T, every block
@@ -58,7 +65,9 @@ typedef struct ll_problem {
      * sizes are the fields below (all 0 when the problem has no such
      * structure). For the two-layer model (default options: fixed v, no
      * biases): nb = m, bs = d, k = N, B_j the residual + regularisation
-     * block of unit j and U = J^T / sqrt(N) (MATH.md section 1). */
+     * block of unit j and U = J^T / sqrt(N) (MATH.md section 1). Needed by
+     * the structured path: one call per continuation point, O(n k) memory
+     * in U (held by the caller), model cost O(N P + m N d^2). */
     ll_status (*hess_struct)(void *ctx, const double *x, double p, double *B,
                              double *U);
     size_t struct_nb, struct_bs, struct_k;

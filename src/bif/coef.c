@@ -73,6 +73,30 @@ static ll_status ws_alloc(size_t n, coef_ws *w)
     return LL_OK;
 }
 
+/* The ingredients both routes need: Fp = grad_p, B = D^3L[phi, phi, .],
+ * *d4 = D^4L[phi^4]; *what names the callback that failed. */
+static ll_status eval_common(const ll_problem *pb, const double *x, double p,
+                             const double *phi, double *Fp, double *B,
+                             double *d4, const char **what)
+{
+    ll_status st;
+    *what = "grad_p";
+    if ((st = pb->grad_p(pb->ctx, x, p, Fp)) != LL_OK)
+        return st;
+    *what = "d3";
+    if ((st = pb->d3(pb->ctx, x, p, phi, phi, B)) != LL_OK)
+        return st;
+    *what = "d4";
+    return pb->d4(pb->ctx, x, p, phi, d4);
+}
+
+static ll_status callback_failed(ll_status st, const char *what,
+                                 ll_errbuf *eb)
+{
+    return ll_err(eb, st, "bif: the problem's %s callback failed: %s", what,
+                  ll_status_str(st));
+}
+
 static ll_status eval_ops(const ll_problem *pb, const double *x, double p,
                           const double *phi, coef_ws *w, ll_errbuf *eb)
 {
@@ -82,22 +106,23 @@ static ll_status eval_ops(const ll_problem *pb, const double *x, double p,
         what = "hess_p";
         st = pb->hess_p(pb->ctx, x, p, w->Hp);
     }
-    if (st == LL_OK) {
-        what = "grad_p";
-        st = pb->grad_p(pb->ctx, x, p, w->Fp);
+    if (st == LL_OK)
+        st = eval_common(pb, x, p, phi, w->Fp, w->B, &w->d4, &what);
+    return st == LL_OK ? LL_OK : callback_failed(st, what, eb);
+}
+
+/* g_p = phi^T F_p, g_aa = D^3L[phi^3] and the right-hand sides of the two
+ * range solves: r0 = -P_R F_p, r1 = P_R B (n each). */
+static void range_rhs(size_t n, const double *phi, const double *Fp,
+                      const double *B, double *g_p, double *g_aa, double *r0,
+                      double *r1)
+{
+    *g_p = ll_dot(n, phi, Fp);
+    *g_aa = ll_dot(n, B, phi);
+    for (size_t i = 0; i < n; i++) {
+        r0[i] = -(Fp[i] - *g_p * phi[i]);
+        r1[i] = B[i] - *g_aa * phi[i];
     }
-    if (st == LL_OK) {
-        what = "d3";
-        st = pb->d3(pb->ctx, x, p, phi, phi, w->B);
-    }
-    if (st == LL_OK) {
-        what = "d4";
-        st = pb->d4(pb->ctx, x, p, phi, &w->d4);
-    }
-    if (st != LL_OK)
-        return ll_err(eb, st, "bif: the problem's %s callback failed: %s",
-                      what, ll_status_str(st));
-    return LL_OK;
 }
 
 /* K = [[H, phi], [phi^T, 0]], column-major (n+1) x (n+1). */
@@ -113,18 +138,13 @@ static void bordered_build(size_t n, const double *H, const double *phi,
     K[n + n * m] = 0.0;
 }
 
-/* rhs columns: [-P_R F_p; 0] and [P_R B; 0]; solved in place to
- * [psi; s0] and [H_R^+ B_R; s1]. */
-static ll_status slaved_solve(size_t n, const double *phi, double g_p,
-                              double g_aa, coef_ws *w, ll_errbuf *eb)
+/* rhs columns: [-P_R F_p; 0] and [P_R B; 0] (range_rhs fills the first n
+ * entries of each); solved in place to [psi; s0] and [H_R^+ B_R; s1]. */
+static ll_status slaved_solve(size_t n, const double *phi, coef_ws *w,
+                              ll_errbuf *eb)
 {
     size_t m = n + 1;
-    double *r0 = w->rhs, *r1 = w->rhs + m;
-    for (size_t i = 0; i < n; i++) {
-        r0[i] = -(w->Fp[i] - g_p * phi[i]);
-        r1[i] = w->B[i] - g_aa * phi[i];
-    }
-    r0[n] = r1[n] = 0.0;
+    w->rhs[n] = w->rhs[m + n] = 0.0;
     bordered_build(n, w->H, phi, w->K);
     double rcond = 0.0;
     ll_status st = ll_solve(m, w->K, 2, w->rhs, &rcond);
@@ -138,9 +158,12 @@ static ll_status slaved_solve(size_t n, const double *phi, double g_p,
     return LL_OK;
 }
 
+/* dense: ll_bif_coefficients (needs hess, hess_p); else the _ext route
+ * (needs hess_p_vec and the caller's range solver, have_solver). */
 static ll_status check_args(const ll_problem *pb, const double *x, double p,
                             const double *phi, const ll_bif_opts *o,
-                            const ll_lscoef *c, ll_errbuf *eb)
+                            const ll_lscoef *c, int dense, int have_solver,
+                            ll_errbuf *eb)
 {
     if (!pb || !x || !phi || !c || pb->n == 0)
         return ll_err(eb, LL_ERR_ARG, "bif: coefficients need a problem, x, "
@@ -159,6 +182,12 @@ static ll_status check_args(const ll_problem *pb, const double *x, double p,
     if (!(nrm > 0.0) || !isfinite(nrm))
         return ll_err(eb, LL_ERR_ARG,
                       "bif: kernel vector phi is zero or not finite");
+    if (dense && (!pb->hess || !pb->hess_p))
+        return ll_err(eb, LL_ERR_ARG, "bif: coefficients need the hess and "
+                                      "hess_p callbacks");
+    if (!dense && (!pb->hess_p_vec || !have_solver))
+        return ll_err(eb, LL_ERR_ARG, "bif: coefficients without a dense "
+                                      "Hessian need hess_p_vec and a solver");
     return LL_OK;
 }
 
@@ -190,10 +219,7 @@ ll_status ll_bif_coefficients(const ll_problem *pb, const double *x, double p,
 {
     ll_bif_opts def = ll_bif_opts_default();
     o = o ? o : &def;
-    ll_status st = check_args(pb, x, p, phi, o, c, eb);
-    if (st == LL_OK && (!pb->hess || !pb->hess_p))
-        st = ll_err(eb, LL_ERR_ARG, "bif: coefficients need the hess and "
-                                    "hess_p callbacks");
+    ll_status st = check_args(pb, x, p, phi, o, c, 1, 0, eb);
     if (st != LL_OK)
         return st;
     size_t n = pb->n;
@@ -205,9 +231,8 @@ ll_status ll_bif_coefficients(const ll_problem *pb, const double *x, double p,
     ll_lscoef r = {0};
     double g_p = 0.0, g_aa = 0.0;
     if (st == LL_OK) {
-        g_p = ll_dot(n, phi, w.Fp);
-        g_aa = ll_dot(n, w.B, phi);
-        st = slaved_solve(n, phi, g_p, g_aa, &w, eb);
+        range_rhs(n, phi, w.Fp, w.B, &g_p, &g_aa, w.rhs, w.rhs + n + 1);
+        st = slaved_solve(n, phi, &w, eb);
     }
     if (st == LL_OK) {
         ll_gemv(0, n, n, 1.0, w.Hp, n, phi, 0.0, w.Hphi);
@@ -225,24 +250,13 @@ static ll_status eval_ops_ext(const ll_problem *pb, const double *x, double p,
                               const double *phi, double *Fp, double *B,
                               double *d4, double *Hpphi, ll_errbuf *eb)
 {
-    const char *what = "grad_p";
-    ll_status st = pb->grad_p(pb->ctx, x, p, Fp);
-    if (st == LL_OK) {
-        what = "d3";
-        st = pb->d3(pb->ctx, x, p, phi, phi, B);
-    }
-    if (st == LL_OK) {
-        what = "d4";
-        st = pb->d4(pb->ctx, x, p, phi, d4);
-    }
+    const char *what;
+    ll_status st = eval_common(pb, x, p, phi, Fp, B, d4, &what);
     if (st == LL_OK) {
         what = "hess_p_vec";
         st = pb->hess_p_vec(pb->ctx, x, p, phi, Hpphi);
     }
-    if (st != LL_OK)
-        return ll_err(eb, st, "bif: the problem's %s callback failed: %s",
-                      what, ll_status_str(st));
-    return LL_OK;
+    return st == LL_OK ? LL_OK : callback_failed(st, what, eb);
 }
 
 ll_status ll_bif_coefficients_ext(const ll_problem *pb, const double *x,
@@ -252,10 +266,8 @@ ll_status ll_bif_coefficients_ext(const ll_problem *pb, const double *x,
 {
     ll_bif_opts def = ll_bif_opts_default();
     o = o ? o : &def;
-    ll_status st = check_args(pb, x, p, phi, o, c, eb);
-    if (st == LL_OK && (!pb->hess_p_vec || !range_solve))
-        st = ll_err(eb, LL_ERR_ARG, "bif: coefficients without a dense "
-                                    "Hessian need hess_p_vec and a solver");
+    ll_status st = check_args(pb, x, p, phi, o, c, 0, range_solve != NULL,
+                              eb);
     if (st != LL_OK)
         return st;
     size_t n = pb->n;
@@ -268,12 +280,7 @@ ll_status ll_bif_coefficients_ext(const ll_problem *pb, const double *x,
     st = eval_ops_ext(pb, x, p, phi, Fp, B, &d4, Hpphi, eb);
     double g_p = 0.0, g_aa = 0.0;
     if (st == LL_OK) {
-        g_p = ll_dot(n, phi, Fp);
-        g_aa = ll_dot(n, B, phi);
-        for (size_t i = 0; i < n; i++) {
-            R[i] = -(Fp[i] - g_p * phi[i]);
-            R[n + i] = B[i] - g_aa * phi[i];
-        }
+        range_rhs(n, phi, Fp, B, &g_p, &g_aa, R, R + n);
         if ((st = range_solve(user, phi, 2, R)) != LL_OK)
             st = ll_err(eb, st, "bif: bordered system [[H, phi], [phi^T, 0]]"
                         " failed (%s): the kernel is not simple?",

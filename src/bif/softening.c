@@ -232,6 +232,7 @@ ll_status ll_bif_softening(const ll_problem *pb, const double *x0, double p0,
     if (st == LL_OK) {
         out->mu0 = s.w[0];
         out->multiplicity = k;
+        out->n_speeds = k;
         out->speeds = sp;
         out->rate_noise = rate_noise(n, k, s.w, anorm);
         out->rate = fabs(sp[0]) <= out->rate_noise ? 0.0 : sp[0];

@@ -161,6 +161,27 @@ ll_status ll_cont_hop_index(ll_cont_ws *ws, int *index);
 ll_status ll_cont_hop_bordered(ll_cont_ws *ws, const double *u,
                                const double *w, double d, double *rhs,
                                int want_rcond);
+/* Upper bounds of ||J||_1 and ||J||_inf for J = [[H, u], [w^T, d]] from the
+ * estimate of ||H||_1 (ws.c; both non-dense paths). */
+ll_status ll_cont_hop_border_norms(ll_cont_ws *ws, const double *u,
+                                   const double *w, double d, double *n1,
+                                   double *ninf);
+/* max_i |x_i| (ws.c). */
+double ll_cont_inf_norm(size_t n, const double *x);
+/* Iterative refinement of y ~ J^{-1} r0 (len values; y holds the first,
+ * unrefined elimination on entry), shared by the bordered solves of ws.c
+ * and hop_matfree.c: stop when ||r0 - J y||_inf <= 8 sqrt(len) eps
+ * (jinf ||y||_inf + ||r0||_inf), the rounding level of the residual
+ * itself; LL_ERR_NOCONV after maxit corrections or a non-finite residual.
+ * resid: res = r0 - J y, *e = ||res||_inf; elim: r <- K r, the unrefined
+ * elimination. res: len scratch. */
+typedef ll_status (*ll_cont_resid_fn)(const void *sys, const double *r0,
+                                      const double *y, double *res,
+                                      double *e);
+typedef ll_status (*ll_cont_elim_fn)(const void *sys, double *r);
+ll_status ll_cont_refine(const void *sys, ll_cont_resid_fn resid,
+                         ll_cont_elim_fn elim, size_t len, const double *r0,
+                         double *y, double *res, double jinf, int maxit);
 /* ll_bif_range_solve_fn for ll_bif_coefficients_ext (user = ws). */
 ll_status ll_cont_hop_range_solve(void *user, const double *phi, size_t nrhs,
                                   double *R);

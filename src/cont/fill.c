@@ -5,8 +5,11 @@
  * D^3L[phi, phi, t_x] + t_p phi^T H_p phi), d mu1/dp = (d mu1/ds) / t_p
  * (NaN at a fold, where t_p = 0), loss, ||F||, and the Lyapunov-Schmidt
  * coefficients (bif.h) if asked for. A located fold is first refined on the
- * Moore-Spence system (fold.c) when the problem provides hess_dir, and
- * described at the refined point.
+ * Moore-Spence system (fold.c) when the problem provides hess_dir and the
+ * Hessian path is dense (that system is a dense (2n+1)-square one), and
+ * described at the refined point. On the structured and matrix-free paths
+ * H_p phi comes from hess_p_vec, the eigenpairs from hop.c and the
+ * coefficients from ll_bif_coefficients_ext with hop's range solves.
  *
  * At a simple branch point the bordered Jacobian [[H, F_p], [t^T]] is
  * singular (ker [H F_p] is two-dimensional), so a located branch point has
@@ -43,8 +46,8 @@ ll_status ll_cont_dmu_along(ll_cont_ws *ws, const double *X, const double *phi,
             ll_gemv(0, n, n, 1.0, ws->Hp, n, phi, 0.0, ws->tmp2);
     }
     if (st != LL_OK)
-        return ll_err(ws->eb, st, "cont: d3/hess_p callback failed at p = %g",
-                      p);
+        return ll_err(ws->eb, st, "cont: d3/%s callback failed at p = %g",
+                      ws->hop ? "hess_p_vec" : "hess_p", p);
     *out = ll_dot(n, d3, v) + v[n] * ll_dot(n, phi, ws->tmp2);
     return LL_OK;
 }

@@ -4,22 +4,27 @@
  *
  * STRUCTURED: H = blockdiag(B) + U U^T from the problem's hess_struct,
  * factored once per point by ll_bdlr (Woodbury solves, Haynsworth inertia:
- * the Morse index is exact). The smallest eigenvalues come from block Krylov
- * / Rayleigh-Ritz (ll_eigs_smallest) whose subspace is expanded by the
+ * the Morse index is exact). The smallest eigenvalues come from block
+ * Rayleigh-Ritz (ll_eigs_smallest) whose subspace is expanded by the
  * shift-invert (H - sigma I)^{-1}, a second ll_bdlr factorisation at a
  * shift sigma just below the wanted eigenvalues: sigma = the smallest
  * previous eigenvalue minus their spread (warm start along the branch), or
  * at the first point min_j lambda_min(B_j), a lower bound of the spectrum
- * since U U^T is positive semidefinite. Ritz values and residuals always
- * use H itself.
+ * since U U^T is positive semidefinite. The Haynsworth count of the shifted
+ * factor checks that no eigenvalue lies below sigma (else sigma moves down,
+ * factor_shift); the previous eigenvectors get one step of inverse
+ * iteration before they seed the solver, and products and expansions go
+ * by blocks (BLAS 3). Ritz values and residuals always use H itself.
  *
  * MATFREE (hop_matfree.c): products H u from the problem's prepared
- * Hessian (hlin_*) or its hvp; solves by MINRES on a deflated H~ inside a
- * block elimination with refinement; the smallest eigenvalues by block
- * Krylov on H, warm-started from the previous point's eigenvectors (the
- * subspace a step moves little: ~50 products per point on the m = 10
- * problem); the Morse index as the number of negative eigenvalues among
- * those computed, enlarged until one is positive.
+ * Hessian (hlin_*) or its hvp; solves by MINRES on H~ (H with its smallest
+ * computed eigenvalues deflated) inside a block elimination with
+ * refinement on the undeflated system; the smallest eigenvalues by block
+ * Krylov on H itself (no shift-invert), warm-started from the previous
+ * point's eigenvectors (the subspace a step moves little: ~50 products per
+ * point on the m = 10 problem); the Morse index as the number of negative
+ * eigenvalues among those computed, their number doubled while all are
+ * negative.
  *
  * Both: ||H||_1 (for the backward-error test of the bordered solves and
  * the condition estimate) by Hager's estimator on products with H; the
@@ -62,7 +67,8 @@ void ll_cont_hop_destroy(ll_cont_hop *h)
         ll_hop_mf_free(h, h->ws->pb);
     ll_bdlr_destroy(h->f0), ll_bdlr_destroy(h->fs);
     free(h->X), free(h->B), free(h->U), free(h->V), free(h->V2), free(h->w);
-    free(h->z), free(h->zk), free(h->sk), free(h->zkb), free(h->work), free(h->iwork), free(h);
+    free(h->z), free(h->zk), free(h->sk), free(h->zkb), free(h->work);
+    free(h->iwork), free(h);
 }
 
 static ll_status hop_alloc_struct(ll_cont_hop *h, const ll_problem *pb)
@@ -105,11 +111,17 @@ ll_status ll_cont_hop_create(ll_cont_ws *ws, ll_hessian_path path)
     if (st == LL_OK && path == LL_HESSIAN_MATFREE)
         st = ll_hop_mf_create(ws, h);
     if (st != LL_OK) {
+        const ll_problem *pb = ws->pb;
         ll_cont_hop_destroy(h);
-        return ll_err(ws->eb, st, st == LL_ERR_NOMEM
-                      ? "cont: out of memory for the %s Hessian path (n = %zu)"
-                      : "cont: the problem's structure does not fit the %s "
-                        "path (n = %zu)", ll_hessian_path_str(path), n);
+        if (st == LL_ERR_NOMEM)
+            return ll_err(ws->eb, st, "cont: out of memory for the %s "
+                          "Hessian path (n = %zu)", ll_hessian_path_str(path),
+                          n);
+        return ll_err(ws->eb, st, "cont: the %s Hessian path cannot be set "
+                      "up for n = %zu (struct_nb = %zu x struct_bs = %zu, "
+                      "struct_k = %zu): %s", ll_hessian_path_str(path), n,
+                      pb->struct_nb, pb->struct_bs, pb->struct_k,
+                      ll_status_str(st));
     }
     h->norm1 = h->hscale = NAN;
     ws->hop = h;
@@ -479,9 +491,7 @@ ll_status ll_cont_hop_range_solve(void *user, const double *phi, size_t nrhs,
         return st;
     h->phi = phi;
     h->g = s / sqrt((double)n);
-    double *z = malloc(n * sizeof *z);
-    if (!z)
-        return LL_ERR_NOMEM;
+    double *z = h->z; /* n scratch; its other user is the matfree path */
     if ((st = tilde_solve(ws, phi, nrhs, R, z)) == LL_OK) {
         double pz = ll_dot(n, phi, z);
         if (!(fabs(pz) > 0.0))
@@ -492,6 +502,5 @@ ll_status ll_cont_hop_range_solve(void *user, const double *phi, size_t nrhs,
                 y[i] -= cc * z[i];
         }
     }
-    free(z);
     return st;
 }

@@ -26,6 +26,7 @@ typedef struct ll_hop_mf {
     double *S, *Sw, *q;            /* (kd_max+1)^2 each; kd_max + 1 */
     double *est_work;              /* 2 m */
     int *est_iwork;                /* m */
+    double *mr_work;               /* 8 n: MINRES scratch, one per handle */
     size_t applies;                /* products with H (diagnostics) */
 } ll_hop_mf;
 

@@ -34,7 +34,6 @@
  *
  * The range solves of the Lyapunov-Schmidt coefficients are the bordered
  * system with u = w = phi, d = 0. */
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,9 +76,10 @@ ll_status ll_hop_mf_create(ll_cont_ws *ws, ll_cont_hop *h)
     f->q = malloc(2 * ks * sizeof *f->q);
     f->est_work = malloc(2 * m * sizeof *f->est_work);
     f->est_iwork = malloc(m * sizeof *f->est_iwork);
+    f->mr_work = malloc(8 * n * sizeof *f->mr_work);
     if (!f->D || !f->C || !f->G || !f->hu || !f->ucopy || !f->a || !f->y ||
         !f->res || !f->hy || !f->hw || !f->S || !f->Sw || !f->q ||
-        !f->est_work || !f->est_iwork)
+        !f->est_work || !f->est_iwork || !f->mr_work)
         return LL_ERR_NOMEM;
     int has_lin = pb->hlin_create && pb->hlin_set && pb->hlin_apply &&
                   pb->hlin_destroy;
@@ -96,6 +96,7 @@ void ll_hop_mf_free(ll_cont_hop *h, const ll_problem *pb)
     free(f->D), free(f->C), free(f->G), free(f->hu), free(f->ucopy);
     free(f->a), free(f->y), free(f->res), free(f->hy), free(f->hw);
     free(f->S), free(f->Sw), free(f->q), free(f->est_work), free(f->est_iwork);
+    free(f->mr_work);
     memset(f, 0, sizeof *f);
 }
 
@@ -160,7 +161,8 @@ static ll_status op_tilde(void *user, const double *x, double *y)
     return LL_OK;
 }
 
-/* x = H~^{-1} b by MINRES (x and b may alias). */
+/* x = H~^{-1} b by MINRES (x and b may alias: the iterate lives in h->z;
+ * the scratch is the handle's, no allocation per solve). */
 static ll_status tilde_solve(ll_cont_ws *ws, const double *b, double *x)
 {
     ll_cont_hop *h = ws->hop;
@@ -169,8 +171,8 @@ static ll_status tilde_solve(ll_cont_ws *ws, const double *b, double *x)
     ll_minres_info info;
     mo.rtol = LL_HOP_MINRES_RTOL;
     memset(h->z, 0, n * sizeof *h->z);
-    ll_status st = ll_minres(n, op_tilde, ws, 0.0, NULL, NULL, b, h->z, &mo,
-                             &info);
+    ll_status st = ll_minres_work(n, op_tilde, ws, 0.0, NULL, NULL, b, h->z,
+                                  &mo, &info, h->mf.mr_work);
     if (st == LL_ERR_NOCONV && info.relres <= LL_HOP_MINRES_USABLE)
         st = LL_OK; /* a refinement step still gains from it */
     if (st == LL_OK)
@@ -277,18 +279,12 @@ static ll_status elim_apply(void *user, int trans, double *x)
     return elim(user, trans, x);
 }
 
-static double inf_norm(size_t n, const double *x)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        s = fmax(s, fabs(x[i]));
-    return s;
-}
-
-/* res = r0 - J y; returns ||res||_inf in *e. */
-static ll_status residual(const mf_sys *b, const double *r0, const double *y,
+/* res = r0 - J y; returns ||res||_inf in *e (an ll_cont_resid_fn on the
+ * mf_sys sys). */
+static ll_status residual(const void *sys, const double *r0, const double *y,
                           double *res, double *e)
 {
+    const mf_sys *b = sys;
     ll_hop_mf *f = &b->ws->hop->mf;
     size_t n = b->ws->n, len = n + (size_t)b->border;
     ll_status st = ll_hop_mf_apply(b->ws, y, f->hy);
@@ -298,50 +294,37 @@ static ll_status residual(const mf_sys *b, const double *r0, const double *y,
         res[i] = r0[i] - f->hy[i] - (b->border ? b->u[i] * y[n] : 0.0);
     if (b->border)
         res[n] = r0[n] - ll_dot(n, b->w, y) - b->d * y[n];
-    *e = inf_norm(len, res);
+    *e = ll_cont_inf_norm(len, res);
     return LL_OK;
 }
 
 /* ||J||_1 and ||J||_inf bounds from ||H||_1 (= ||H||_inf). */
 static ll_status sys_norms(const mf_sys *b, double *n1, double *ninf)
 {
-    size_t n = b->ws->n;
-    double h1;
+    if (b->border)
+        return ll_cont_hop_border_norms(b->ws, b->u, b->w, b->d, n1, ninf);
+    double h1 = 0.0;
     ll_status st = ll_cont_hop_norm1(b->ws, &h1);
-    if (st != LL_OK || !b->border) {
-        *n1 = *ninf = h1;
-        return st;
-    }
-    double umax = 0.0, wmax = 0.0, usum = fabs(b->d), wsum = fabs(b->d);
-    for (size_t j = 0; j < n; j++) {
-        umax = fmax(umax, fabs(b->u[j])), usum += fabs(b->u[j]);
-        wmax = fmax(wmax, fabs(b->w[j])), wsum += fabs(b->w[j]);
-    }
-    *n1 = fmax(h1 + wmax, usum), *ninf = fmax(h1 + umax, wsum);
-    return LL_OK;
+    *n1 = *ninf = h1;
+    return st;
+}
+
+static ll_status elim_fn(const void *sys, double *r)
+{
+    return elim(sys, 0, r);
 }
 
 /* rhs (n + border) <- J^{-1} rhs: elimination + refinement to a backward
- * error of 8 sqrt(len) eps. */
+ * error of 8 sqrt(len) eps (ll_cont_refine). */
 static ll_status refined(const mf_sys *b, double *rhs, double jinf)
 {
     ll_hop_mf *f = &b->ws->hop->mf;
     size_t len = b->ws->n + (size_t)b->border;
-    double tol = 8.0 * DBL_EPSILON * sqrt((double)len), rn = inf_norm(len, rhs);
     memcpy(f->y, rhs, len * sizeof *f->y);
     ll_status st = elim(b, 0, f->y);
-    for (int it = 0; st == LL_OK; it++) {
-        double e = 0.0;
-        if ((st = residual(b, rhs, f->y, f->res, &e)) != LL_OK)
-            return st;
-        if (e <= tol * (jinf * inf_norm(len, f->y) + rn))
-            break;
-        if (it == LL_HOP_REFINE_MAX || !isfinite(e))
-            return LL_ERR_NOCONV;
-        if ((st = elim(b, 0, f->res)) == LL_OK)
-            for (size_t i = 0; i < len; i++)
-                f->y[i] += f->res[i];
-    }
+    if (st == LL_OK)
+        st = ll_cont_refine(b, residual, elim_fn, len, rhs, f->y, f->res,
+                            jinf, LL_HOP_REFINE_MAX);
     if (st == LL_OK)
         memcpy(rhs, f->y, len * sizeof *rhs);
     return st;

@@ -30,6 +30,13 @@
  * n = 5000) taken at each evaluation / factorisation detects that, and the
  * Hessian is then evaluated / factored again.
  *
+ * Non-dense paths (ws->hop, hop.c; cont.h ll_hessian_path): H, Hp, J and
+ * V are not allocated. The structured path runs the same block elimination
+ * and refinement with hop's Woodbury solves and products H y (no LU
+ * fallback: there is no matrix to factor); the matrix-free bordered solve
+ * is the deflated elimination of hop_matfree.c. The dense path is refused
+ * up front when its ~5 (n+1)^2 doubles exceed half the physical memory.
+ *
  * All buffers are allocated once per run here; the inner loops only reuse
  * them. */
 #include <float.h>
@@ -371,7 +378,7 @@ static ll_status be_apply(void *user, int trans, double *r)
     return st == LL_OK ? be_finish(b, trans, r) : st;
 }
 
-static double inf_norm(size_t n, const double *x)
+double ll_cont_inf_norm(size_t n, const double *x)
 {
     double s = 0.0;
     for (size_t i = 0; i < n; i++)
@@ -379,10 +386,11 @@ static double inf_norm(size_t n, const double *x)
     return s;
 }
 
-/* res = r0 - J y; *e = ||res||_inf. */
-static ll_status be_residual(const bsys *b, const double *r0, const double *y,
-                             double *res, double *e)
+/* res = r0 - J y; *e = ||res||_inf (an ll_cont_resid_fn on the bsys sys). */
+static ll_status be_residual(const void *sys, const double *r0,
+                             const double *y, double *res, double *e)
 {
+    const bsys *b = sys;
     size_t n = b->ws->n;
     memcpy(res, r0, (n + 1) * sizeof *res);
     if (b->ws->hop) {
@@ -398,22 +406,24 @@ static ll_status be_residual(const bsys *b, const double *r0, const double *y,
     for (size_t i = 0; i < n; i++)
         res[i] -= b->u[i] * y[n];
     res[n] -= ll_dot(n, b->w, y) + b->d * y[n];
-    *e = inf_norm(n + 1, res);
+    *e = ll_cont_inf_norm(n + 1, res);
     return LL_OK;
 }
 
-/* Upper bounds of ||J||_1 and ||J||_inf from the estimate of ||H||_1
- * (= ||H||_inf) on the non-dense paths. */
-static ll_status be_norms_hop(const bsys *b, double *n1, double *ninf)
+/* Upper bounds of ||J||_1 and ||J||_inf, J = [[H, u], [w^T, d]], from
+ * the estimate of ||H||_1 (= ||H||_inf) on the non-dense paths. */
+ll_status ll_cont_hop_border_norms(ll_cont_ws *ws, const double *u,
+                                   const double *w, double d, double *n1,
+                                   double *ninf)
 {
-    size_t n = b->ws->n;
-    double h1, umax = 0.0, wmax = 0.0, usum = fabs(b->d), wsum = fabs(b->d);
-    ll_status st = ll_cont_hop_norm1(b->ws, &h1);
+    size_t n = ws->n;
+    double h1, umax = 0.0, wmax = 0.0, usum = fabs(d), wsum = fabs(d);
+    ll_status st = ll_cont_hop_norm1(ws, &h1);
     if (st != LL_OK)
         return st;
     for (size_t j = 0; j < n; j++) {
-        umax = fmax(umax, fabs(b->u[j])), usum += fabs(b->u[j]);
-        wmax = fmax(wmax, fabs(b->w[j])), wsum += fabs(b->w[j]);
+        umax = fmax(umax, fabs(u[j])), usum += fabs(u[j]);
+        wmax = fmax(wmax, fabs(w[j])), wsum += fabs(w[j]);
     }
     *n1 = fmax(h1 + wmax, usum), *ninf = fmax(h1 + umax, wsum);
     return LL_OK;
@@ -424,7 +434,7 @@ static ll_status be_norms(const bsys *b, double *n1, double *ninf)
 {
     size_t n = b->ws->n;
     if (b->ws->hop)
-        return be_norms_hop(b, n1, ninf);
+        return ll_cont_hop_border_norms(b->ws, b->u, b->w, b->d, n1, ninf);
     const double *cs = b->ws->fac->colsum;
     double a1 = fabs(b->d), ai = fabs(b->d), uinf = 0.0;
     for (size_t j = 0; j < n; j++) {
@@ -440,28 +450,43 @@ static ll_status be_norms(const bsys *b, double *n1, double *ninf)
     return LL_OK;
 }
 
+ll_status ll_cont_refine(const void *sys, ll_cont_resid_fn resid,
+                         ll_cont_elim_fn elim, size_t len, const double *r0,
+                         double *y, double *res, double jinf, int maxit)
+{
+    double tol = 8.0 * DBL_EPSILON * sqrt((double)len);
+    double rn = ll_cont_inf_norm(len, r0);
+    ll_status st = LL_OK;
+    for (int it = 0; st == LL_OK; it++) {
+        double e = 0.0;
+        if ((st = resid(sys, r0, y, res, &e)) != LL_OK)
+            return st;
+        if (e <= tol * (jinf * ll_cont_inf_norm(len, y) + rn))
+            return LL_OK;
+        if (it == maxit || !isfinite(e))
+            return LL_ERR_NOCONV;
+        if ((st = elim(sys, res)) == LL_OK)
+            for (size_t i = 0; i < len; i++)
+                y[i] += res[i];
+    }
+    return st;
+}
+
+static ll_status be_elim_fn(const void *sys, double *r)
+{
+    return be_apply((void *)sys, 0, r);
+}
+
 /* y = J^{-1} r0 by block elimination and refinement to a backward error of
  * 8 sqrt(m) eps (rounding level of the residual itself); LL_ERR_NOCONV
  * when that is not reached, LL_ERR_SINGULAR on a zero pivot. */
 static ll_status be_refined(const bsys *b, const double *r0, double *y,
                             double jinf)
 {
-    struct ll_cont_fac *f = b->ws->fac;
-    size_t m = b->ws->m;
-    double tol = 8.0 * DBL_EPSILON * sqrt((double)m), rn = inf_norm(m, r0);
     ll_status st = be_finish(b, 0, y);
-    for (int it = 0; st == LL_OK; it++) {
-        double e = 0.0;
-        if ((st = be_residual(b, r0, y, f->res, &e)) != LL_OK)
-            return st;
-        if (e <= tol * (jinf * inf_norm(m, y) + rn))
-            return LL_OK;
-        if (it == LL_CONT_REFINE_MAX || !isfinite(e))
-            return LL_ERR_NOCONV;
-        if ((st = be_apply((void *)b, 0, f->res)) == LL_OK)
-            for (size_t i = 0; i < m; i++)
-                y[i] += f->res[i];
-    }
+    if (st == LL_OK)
+        st = ll_cont_refine(b, be_residual, be_elim_fn, b->ws->m, r0, y,
+                            b->ws->fac->res, jinf, LL_CONT_REFINE_MAX);
     return st;
 }
 

@@ -39,9 +39,10 @@ static cJSON *json_softening(const ll_trace_result *r)
 {
     cJSON *s = cJSON_CreateObject();
     int ok = r->soft_status == LL_OK;
-    size_t k = ok ? r->soft.multiplicity : 0;
+    size_t k = ok ? r->soft.n_speeds : 0;
     ll_jx_add_num(s, "mu0", ok ? r->soft.mu0 : NAN);
-    cJSON_AddNumberToObject(s, "multiplicity", (double)k);
+    cJSON_AddNumberToObject(s, "multiplicity",
+                            ok ? (double)r->soft.multiplicity : 0.0);
     cJSON_AddItemToObject(s, "speeds", ll_jx_nums(r->soft.speeds,
                           k < LL_JSON_SPEEDS ? k : LL_JSON_SPEEDS));
     ll_jx_add_num(s, "rate", ok ? r->soft.rate : NAN);

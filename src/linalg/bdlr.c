@@ -131,7 +131,8 @@ void ll_bdlr_destroy(ll_bdlr *f)
     if (!f)
         return;
     free(f->B), free(f->Q), free(f->s), free(f->theta0), free(f->theta);
-    free(f->perm), free(f->rsc), free(f->rt0), free(f->R), free(f->cl), free(f->ctau), free(f->C);
+    free(f->perm), free(f->rsc), free(f->rt0), free(f->R), free(f->cl);
+    free(f->ctau), free(f->C);
     free(f->ipiv), free(f->cwork), free(f->csw), free(f->ciw), free(f->w);
     free(f->e), free(f->ework), free(f->eiwork), free(f->ktmp);
     free(f->Xh), free(f->V), free(f->Rs), free(f->Bs), free(f->G);
@@ -420,6 +421,7 @@ ll_status ll_bdlr_factor(ll_bdlr *f, const double *B, const double *U,
                          const double *s, size_t k, double sigma)
 {
     f->fstat = LL_ERR_ARG;
+    f->inertia_ok = 0; /* until factor_c: a refused clamp leaves none */
     if (!B || k > f->kmax || (k && !U) || !input_finite(f, B, s, k, sigma))
         return LL_ERR_ARG;
     f->U = U, f->k = k, f->sigma = sigma;
@@ -444,15 +446,17 @@ ll_status ll_bdlr_factor(ll_bdlr *f, const double *B, const double *U,
     f->kk = k + f->nc;
     form_c(f);
     st = factor_c(f);
-    if (st == LL_OK || st == LL_ERR_SINGULAR)
+    if (st == LL_OK || st == LL_ERR_SINGULAR) {
         f->fstat = st; /* the inertia is valid in both cases */
+        f->inertia_ok = 1;
+    }
     return st;
 }
 
 ll_status ll_bdlr_inertia(const ll_bdlr *f, int *neg, int *zero, int *pos)
 {
-    if (f->fstat != LL_OK && f->fstat != LL_ERR_SINGULAR)
-        return LL_ERR_ARG;
+    if (!f->inertia_ok) /* no factor, or clamping refused (LL_ERR_SINGULAR) */
+        return f->fstat == LL_ERR_SINGULAR ? LL_ERR_SINGULAR : LL_ERR_ARG;
     if (neg)
         *neg = f->neg;
     if (zero)

@@ -54,6 +54,7 @@ struct ll_bdlr {
     double *ktmp;     /* kcap: apply's U^T x */
     /* results */
     ll_status fstat;  /* of the last factor; LL_ERR_ARG before any */
+    int inertia_ok;   /* neg, zero, pos belong to the last factor */
     int neg, zero, pos;
     double fro;
     size_t nref;      /* refinement steps of the last solve */

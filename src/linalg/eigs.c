@@ -371,7 +371,7 @@ static ll_status eg_expand(eg_ws *w, size_t m, size_t nsel, ll_symop_fn E,
     return LL_OK;
 }
 
-/* Unconverged pairs to expand, in order, at most block; *nconv_k: whether
+/* Unconverged pairs to expand, in order, at most block; *conv: whether
  * all k wanted pairs are converged. */
 static size_t eg_select(eg_ws *w, size_t m, double thr, int *conv)
 {

@@ -148,18 +148,13 @@ static ll_status mr_cycle(const mr_prob *p, mr_ws *ws, double tau, size_t maxit,
     return LL_OK;
 }
 
-static void mr_ws_free(mr_ws *ws) { free(ws->r1); }
-
-static ll_status mr_ws_alloc(mr_ws *ws, size_t n)
+/* The eight scratch vectors, carved from m (8 n doubles). */
+static void mr_ws_carve(mr_ws *ws, size_t n, double *m)
 {
-    double *m = malloc(8 * n * sizeof *m);
-    if (!m)
-        return LL_ERR_NOMEM;
     double **slot[8] = {&ws->r1, &ws->r2, &ws->y,  &ws->v,
                         &ws->w,  &ws->w1, &ws->w2, &ws->d};
     for (size_t i = 0; i < 8; i++)
         *slot[i] = m + i * n;
-    return LL_OK;
 }
 
 /* r = b - (A - shift I) x into ws->r1; returns ||r|| in *rn. */
@@ -208,9 +203,10 @@ static ll_status mr_solve(const mr_prob *p, mr_ws *ws, const double *b,
     return st;
 }
 
-ll_status ll_minres(size_t n, ll_symop_fn A, void *Auser, double shift,
-                    ll_symop_fn prec, void *Puser, const double *b,
-                    double *x, const ll_minres_opts *o, ll_minres_info *info)
+ll_status ll_minres_work(size_t n, ll_symop_fn A, void *Auser, double shift,
+                         ll_symop_fn prec, void *Puser, const double *b,
+                         double *x, const ll_minres_opts *o,
+                         ll_minres_info *info, double *work)
 {
     ll_minres_opts d = ll_minres_opts_default();
     if (!o)
@@ -219,7 +215,7 @@ ll_status ll_minres(size_t n, ll_symop_fn A, void *Auser, double shift,
     if (!info)
         info = &inf;
     *info = inf;
-    if (!A || !b || !x || !(o->rtol >= 0.0))
+    if (!A || !b || !x || !(o->rtol >= 0.0) || (n > 0 && !work))
         return LL_ERR_ARG;
     if (n == 0)
         return LL_OK;
@@ -232,10 +228,23 @@ ll_status ll_minres(size_t n, ll_symop_fn A, void *Auser, double shift,
         return LL_OK;
     }
     mr_ws ws;
-    if (mr_ws_alloc(&ws, n) != LL_OK)
-        return LL_ERR_NOMEM;
+    mr_ws_carve(&ws, n, work);
     mr_prob p = {n, A, prec, Auser, Puser, shift};
-    ll_status st = mr_solve(&p, &ws, b, x, bn, o->rtol, maxit, info);
-    mr_ws_free(&ws);
+    return mr_solve(&p, &ws, b, x, bn, o->rtol, maxit, info);
+}
+
+ll_status ll_minres(size_t n, ll_symop_fn A, void *Auser, double shift,
+                    ll_symop_fn prec, void *Puser, const double *b,
+                    double *x, const ll_minres_opts *o, ll_minres_info *info)
+{
+    double *work = n > 0 ? malloc(8 * n * sizeof *work) : NULL;
+    if (n > 0 && !work) {
+        if (info)
+            *info = (ll_minres_info){0, 0.0};
+        return LL_ERR_NOMEM;
+    }
+    ll_status st = ll_minres_work(n, A, Auser, shift, prec, Puser, b, x, o,
+                                  info, work);
+    free(work);
     return st;
 }

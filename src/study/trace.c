@@ -135,6 +135,12 @@ static ll_status trace_setup(ll_model *M, const ll_trace_opts *o,
 #define TRACE_CF_FULL_MAX 1000
 #define TRACE_SOFT_K 10
 
+/* How many of len speeds the large-size route computes. */
+static size_t soft_k(size_t len)
+{
+    return len < TRACE_SOFT_K ? len : TRACE_SOFT_K;
+}
+
 /* The closed form of MATH.md section 1, default model only: every speed
  * when (m-1)d <= TRACE_CF_FULL_MAX, else the k smallest (copied from `small`
  * when the softening already computed them). */
@@ -150,7 +156,7 @@ static void trace_closed_form(ll_model *M, const ll_trace_opts *o,
     if (!res->has_closed_form)
         return;
     int full = len <= TRACE_CF_FULL_MAX;
-    size_t k = full ? len : (len < TRACE_SOFT_K ? len : TRACE_SOFT_K);
+    size_t k = full ? len : soft_k(len);
     res->closed_form_speeds = malloc(k * sizeof(double));
     if (!res->closed_form_speeds) {
         res->closed_form_status = LL_ERR_NOMEM;
@@ -181,15 +187,20 @@ static void trace_soft_large(ll_model *M, const ll_trace_opts *o,
 {
     ll_errbuf eb2 = {{0}};
     size_t len = (res->width - 1) * res->dim;
-    if (o->model.train_v || o->model.bias || len == 0) {
-        res->soft_status = ll_err(&eb2, LL_ERR_ARG, "softening at this size "
-                                  "needs the default model (fixed v, no "
-                                  "biases): the general route needs the "
-                                  "dense Hessian");
+    const char *why =
+        len == 0 ? "width 1 has no degenerate cluster ((m-1)d = 0 speeds)"
+        : o->model.train_v || o->model.bias
+            ? "without the dense Hessian path it needs the default model "
+              "(fixed v, no biases); the general route (ll_bif_softening) "
+              "needs the dense Hessian"
+            : NULL;
+    if (why) {
+        res->soft_status = ll_err(&eb2, LL_ERR_ARG, "study: softening: %s",
+                                  why);
         snprintf(res->soft_reason, sizeof res->soft_reason, "%s", eb2.msg);
         return;
     }
-    size_t k = len < TRACE_SOFT_K ? len : TRACE_SOFT_K;
+    size_t k = soft_k(len);
     double noise = NAN;
     res->soft.speeds = malloc(k * sizeof(double));
     if (!res->soft.speeds)
@@ -207,6 +218,7 @@ static void trace_soft_large(ll_model *M, const ll_trace_opts *o,
     double s0 = res->soft.speeds[0];
     res->soft.mu0 = o->model.alpha;
     res->soft.multiplicity = len;
+    res->soft.n_speeds = k;
     res->soft.rate_noise = noise;
     res->soft.rate = fabs(s0) <= noise ? 0.0 : s0;
     res->soft.p_star_predicted = res->soft.rate < 0
@@ -239,7 +251,7 @@ static void trace_softening(ll_model *M, const ll_trace_opts *o,
         trace_soft_large(M, o, res);
         int ok = res->soft_status == LL_OK;
         trace_closed_form(M, o, res, ok ? res->soft.speeds : NULL,
-                          ok ? (len < TRACE_SOFT_K ? len : TRACE_SOFT_K) : 0);
+                          ok ? soft_k(len) : 0);
     }
     res->lambda1_prime0 = NAN;
     res->lambda_star_predicted = NAN;

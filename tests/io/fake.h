@@ -95,6 +95,7 @@ static void fake_trace_result(ll_trace_result *r)
     r->v[0] = 0.5, r->v[1] = 1.0, r->v[2] = 1.5;
     r->soft.mu0 = 0.004;
     r->soft.multiplicity = 4;
+    r->soft.n_speeds = 4;
     r->soft.speeds = fake_calloc(4, sizeof(double));
     for (int i = 0; i < 4; i++)
         r->soft.speeds[i] = -0.02 + 0.01 * i;

@@ -256,6 +256,30 @@ static void factor_should_report_a_singular_matrix_with_its_inertia(void **st)
     ll_bdlr_destroy(f);
 }
 
+/* 70 exactly zero 1 x 1 blocks and k = 0: all would need clamping, more
+ * than the 64 allowed, so the factor is refused, and the inertia of the
+ * previous (successful) factor must not be reported for it. */
+static void refused_clamp_should_leave_no_inertia(void **st)
+{
+    (void)st;
+    double B[70];
+    ll_bdlr *f = NULL;
+    assert_int_equal(ll_bdlr_create(&f, 70, 1, 0), LL_OK);
+    for (size_t i = 0; i < 70; i++)
+        B[i] = 1.0;
+    assert_int_equal(ll_bdlr_factor(f, B, NULL, NULL, 0, 0.0), LL_OK);
+    int neg = -1;
+    assert_int_equal(ll_bdlr_inertia(f, &neg, NULL, NULL), LL_OK);
+    assert_int_equal(neg, 0);
+    memset(B, 0, sizeof B);
+    assert_int_equal(ll_bdlr_factor(f, B, NULL, NULL, 0, 0.0),
+                     LL_ERR_SINGULAR);
+    assert_int_equal(ll_bdlr_inertia(f, &neg, NULL, NULL), LL_ERR_SINGULAR);
+    double x[70] = {0};
+    assert_int_equal(ll_bdlr_solve(f, 1, x, 70), LL_ERR_SINGULAR);
+    ll_bdlr_destroy(f);
+}
+
 /* ||A||_F from the formula against the dense matrix (sum of squared
  * eigenvalues is the dense reference; its own error is ~n eps relative).
  * The formula adds three O(||A||_F^2) terms of mixed sign, each with
@@ -373,6 +397,7 @@ int main(void)
             clamping_should_keep_solves_accurate_and_the_inertia_exact),
         cmocka_unit_test(
             factor_should_report_a_singular_matrix_with_its_inertia),
+        cmocka_unit_test(refused_clamp_should_leave_no_inertia),
         cmocka_unit_test(frobenius_should_match_the_dense_matrix),
         cmocka_unit_test(apply_should_match_the_dense_product),
         cmocka_unit_test(factor_should_reject_nan_and_bad_sizes),

@@ -254,6 +254,35 @@ static void minres_should_handle_zero_rhs_and_reject_an_indefinite_prec(
     free(A);
 }
 
+/* The workspace variant runs the same arithmetic on caller scratch: the
+ * same iterate bit for bit (scratch filled with garbage first, as a reused
+ * workspace would be), and no scratch at all is an argument error. */
+static void minres_work_should_match_minres_exactly(void **st)
+{
+    (void)st;
+    uint64_t seed = 61;
+    double *A = make_indefinite(8);
+    double b[N], x[N] = {0}, xw[N] = {0}, *work = malloc(8 * N * sizeof *work);
+    assert_non_null(work);
+    ll_test_fill(&seed, N, b, 1.0);
+    ll_test_fill(&seed, 8 * N, work, 1e3);
+    dense_op op = {N, A, 0};
+    ll_minres_info i0, i1;
+    assert_int_equal(
+        ll_minres(N, dense_apply, &op, 0.0, NULL, NULL, b, x, NULL, &i0),
+        LL_OK);
+    assert_int_equal(ll_minres_work(N, dense_apply, &op, 0.0, NULL, NULL, b,
+                                    xw, NULL, &i1, work),
+                     LL_OK);
+    assert_int_equal(i0.its, i1.its);
+    assert_memory_equal(x, xw, sizeof x);
+    assert_int_equal(ll_minres_work(N, dense_apply, &op, 0.0, NULL, NULL, b,
+                                    xw, NULL, NULL, NULL),
+                     LL_ERR_ARG);
+    free(work);
+    free(A);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +294,7 @@ int main(void)
         cmocka_unit_test(minres_should_report_noconv_honestly),
         cmocka_unit_test(
             minres_should_handle_zero_rhs_and_reject_an_indefinite_prec),
+        cmocka_unit_test(minres_work_should_match_minres_exactly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
