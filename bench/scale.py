@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -25,12 +26,23 @@ ROOT = os.path.dirname(HERE)
 GOAL_S, GOAL_GB = 600.0, 4.0
 
 
-def run(cmd):
-    """Wall time (s), peak RSS (GB) and exit status of one command."""
+def run(cmd, timeout=None):
+    """Wall time (s), peak RSS (GB) and exit status of one command. After
+    timeout seconds it gets SIGINT (losslab then writes what it has, with
+    status "cancelled", and exits 130)."""
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
-    _, status, ru = os.wait4(proc.pid, 0)
+    sent = False
+    while True:  # wait4 (not Popen.wait): it also gives the child's rusage
+        pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
+        if pid == proc.pid:
+            break
+        if timeout is not None and not sent and \
+                time.monotonic() - t0 > timeout:
+            proc.send_signal(signal.SIGINT)
+            sent = True
+        time.sleep(0.2)
     wall = time.monotonic() - t0
     err = proc.stderr.read().decode(errors="replace")
     proc.stderr.close()
@@ -58,6 +70,10 @@ def main():
                                                       "losslab"))
     ap.add_argument("--widths", default=None)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--timeout", type=float, default=900.0,
+                    help="seconds before a run is interrupted (SIGINT)")
+    ap.add_argument("--skip-widths", action="store_true")
+    ap.add_argument("--skip-trace", action="store_true")
     a = ap.parse_args()
     widths = a.widths or ("10,30,100,300,1000" if a.quick else
                           "10,30,100,300,1000,3000,10000")
@@ -74,13 +90,30 @@ def main():
          [a.losslab, "trace", "--width", str(tm), "--dim", str(td),
           "--out", os.path.join(out, "trace"), "--quiet"]),
     ]
+    jobs = [j for j in jobs if not (j[0] == "widths" and a.skip_widths)
+            and not (j[0] == "trace" and a.skip_trace)]
     rows = []
     for key, label, cmd in jobs:
         print("running %s ..." % label, file=sys.stderr, flush=True)
-        wall, gb, rc, err = run(cmd)
+        wall, gb, rc, err = run(cmd, a.timeout)
         rows.append({"job": key, "what": label, "wall_s": wall,
                      "peak_gb": gb, "exit": rc, "stderr": err[-2000:],
                      "meets_goal": rc == 0 and wall < GOAL_S and gb < GOAL_GB})
+    trace_json = os.path.join(out, "trace", "trace.json")
+    if os.path.exists(trace_json):
+        with open(trace_json) as f:
+            t = json.load(f)
+        br = t.get("branch") or {}
+        lam = br.get("lambda") or []
+        for r in rows:
+            if r["job"] == "trace":
+                r["reached_lambda"] = lam[-1] if lam else None
+                r["steps"] = len(lam)
+                r["status"] = t.get("status")
+                r["events"] = [(e.get("type"), e.get("lambda"))
+                               for e in t.get("events") or []]
+                r["lambda1_prime0"] = t.get("lambda1_prime0")
+                r["lambda_star_predicted"] = t.get("lambda_star_predicted")
     widths_json = os.path.join(out, "widths", "widths.json")
     per_width = []
     if os.path.exists(widths_json):
@@ -106,9 +139,14 @@ def main():
     lines = ["| run | wall | peak memory | goal (< 10 min, < 4 GB) |",
              "|---|---:|---:|---|"]
     for r in rows:
-        lines.append("| %s | %.1f s | %.2f GB | %s |" % (
+        extra = ""
+        if r.get("reached_lambda") is not None:
+            extra = "; reached lambda = %.6g in %d points, events %s" % (
+                r["reached_lambda"], r["steps"], r["events"])
+        lines.append("| %s | %.1f s | %.2f GB | %s%s |" % (
             r["what"], r["wall_s"], r["peak_gb"],
-            "met" if r["meets_goal"] else "NOT met (exit %d)" % r["exit"]))
+            "met" if r["meets_goal"] else "NOT met (exit %d)" % r["exit"],
+            extra))
     if per_width:
         lines += ["", "| m | P | lambda_1'(0) | predicted lambda* | "
                   "first event | steps |", "|---:|---:|---:|---:|---:|---:|"]

@@ -10,7 +10,7 @@
  *       slope 1), with lambda_max dashed (triangle: no event up to it);
  *   (c) |lambda_1'(0)| against m, log-log, with the fit |K/m + K2/m^2| and
  *       |K|/m: the 1/m law is a line of slope -1;
- *   (d) |mu1/mu2| at the first event against m (log y): how isolated the
+ *   (d) |mu1/mu2| at the first event against m (log-log): how isolated the
  *       crossing eigenvalue is from the rest of the spectrum.
  * phase (Exp. 4), three panels against a: mu_min(0); lambda_1'(0); lambda*
  * of the first event and the prediction. Degenerate starts are red crosses
@@ -106,7 +106,10 @@ static void widths_panel_b(cairo_t *cr, ll_panel *p, const ll_sweep_report *rep)
     for (size_t i = 0; i < r->n; i++)
         if (r->items[i].done && !first_event(&r->items[i]))
             ll_panel_marker(cr, p, m[i], lmax, LL_MARK_TRIANGLE, C_GREY, 4.5);
-    p->legend_x = p->L + 14, p->legend_w = 230;
+    /* below the line, above lambda_max: the prediction rises to the top
+     * right on log-log */
+    p->legend_w = 230, p->legend_x = p->R - 236;
+    p->legend_y = p->T + 0.55 * (p->B - p->T);
     ll_panel_legend(cr, p, -1, C_BLUE, "\xce\xb1/|\xce\xbb\xe2\x82\x81'(0)| (predicted)");
     ll_panel_legend(cr, p, LL_MARK_CIRCLE, C_RED, "first event: fold");
     ll_panel_legend(cr, p, LL_MARK_SQUARE, C_RED, "first event: branch pt");
@@ -156,11 +159,11 @@ static void widths_panel_d(cairo_t *cr, ll_panel *p, const ll_sweep_report *rep)
     size_t n = 0;
     for (size_t i = 0; i < r->n; i++) {
         const ll_sweep_event *e = first_event(&r->items[i]);
-        ll_panel_extent(&r->items[i].param, 1, 0, &x0, &x1);
+        ll_panel_extent(&r->items[i].param, 1, 1, &x0, &x1);
         if (e && e->kernel_ratio > 0)
             ll_panel_extent(&e->kernel_ratio, 1, 1, &y0, &y1), n++;
     }
-    ll_panel_range(p, 0, x1, y0, y1);
+    ll_panel_range(p, x0, x1, y0, y1);
     ll_panel_frame(cr, p, "(d) |\xce\xbc\xe2\x82\x81/\xce\xbc\xe2\x82\x82| at "
                    "the first event", "width m", "|\xce\xbc\xe2\x82\x81/\xce\xbc\xe2\x82\x82|");
     for (size_t i = 0; i < r->n; i++) {
@@ -186,7 +189,7 @@ static void draw_widths(cairo_t *cr, const void *ctx)
     widths_panel_b(cr, &p, rep);
     ll_panel_init(&p, 90, 560, 690, 960, 1, 1);
     widths_panel_c(cr, &p, rep);
-    ll_panel_init(&p, 810, 560, 1410, 960, 0, 1);
+    ll_panel_init(&p, 810, 560, 1410, 960, 1, 1);
     widths_panel_d(cr, &p, rep);
 }
 
