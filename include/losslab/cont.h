@@ -78,6 +78,12 @@ typedef enum ll_hessian_path {
  * LL_ERR_ARG for NULL or an unknown name, *out then unchanged. */
 const char *ll_hessian_path_str(ll_hessian_path h);
 ll_status ll_hessian_path_parse(const char *s, ll_hessian_path *out);
+/* LL_OK if the dense path's matrices (about five n x n) fit in half the
+ * machine's physical memory; else LL_ERR_NOMEM with a message naming the
+ * size and the other paths (the dense path refuses such runs). eb may be
+ * NULL. */
+ll_status ll_cont_dense_fits(size_t n, ll_errbuf *eb);
+
 /* The path AUTO resolves to for pb (or h itself if not AUTO); pb is only
  * read (n, struct_k and which ops are set). */
 ll_hessian_path ll_hessian_path_resolve(ll_hessian_path h,

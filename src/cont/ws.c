@@ -107,17 +107,22 @@ static struct ll_cont_fac *fac_alloc(size_t n, int dense)
  * matrix, eigenvectors, the factor): refuse it when they would take more
  * than half the machine's memory, before malloc's overcommit lets the
  * kernel kill the process later. */
-static ll_status dense_fits(const ll_cont_ws *ws)
+ll_status ll_cont_dense_fits(size_t n, ll_errbuf *eb)
 {
-    double need = 5.0 * (double)ws->m * (double)ws->m * sizeof(double);
+    double m = (double)n + 1.0, need = 5.0 * m * m * sizeof(double);
     long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGE_SIZE);
     double have = pages > 0 && psize > 0 ? (double)pages * (double)psize : 0;
     if (have > 0.0 && need > 0.5 * have)
-        return ll_err(ws->eb, LL_ERR_NOMEM, "cont: the dense Hessian path "
+        return ll_err(eb, LL_ERR_NOMEM, "cont: the dense Hessian path "
                       "needs %.1f GB for n = %zu (machine: %.1f GB); use the "
                       "structured or matrix-free path (--hessian)",
-                      need / 1e9, ws->n, have / 1e9);
+                      need / 1e9, n, have / 1e9);
     return LL_OK;
+}
+
+static ll_status dense_fits(const ll_cont_ws *ws)
+{
+    return ll_cont_dense_fits(ws->n, ws->eb);
 }
 
 static ll_status ws_init_dense(ll_cont_ws *ws)

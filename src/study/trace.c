@@ -238,8 +238,12 @@ static void trace_softening(ll_model *M, const ll_trace_opts *o,
     res->soft.rate = NAN;
     res->soft.mu0 = NAN;
     res->soft.p_star_predicted = NAN;
+    /* a dense path too large for the machine is refused by the
+     * continuation; its softening (a dense eigendecomposition) is not
+     * tried either, the closed form is reported instead */
     int dense = ll_hessian_path_resolve(o->cont.hessian, &pb) ==
-                LL_HESSIAN_DENSE;
+                    LL_HESSIAN_DENSE &&
+                ll_cont_dense_fits(pb.n, NULL) == LL_OK;
     if (dense) {
         res->soft_status = ll_bif_softening(&pb, res->theta0, 0.0,
                                             o->cluster_tol, &res->soft, &eb2);

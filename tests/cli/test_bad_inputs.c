@@ -263,6 +263,22 @@ static void widths_beyond_the_memory_should_be_refused(void **st)
         fail_msg("no memory or largest width in:\n%s", out);
 }
 
+static void a_dense_path_beyond_the_memory_should_be_refused(void **st)
+{
+    (void)st;
+    fresh_dir();
+    /* P = 100,000: five P x P matrices are 400 GB (the machine: 24 GB).
+     * Found when the continuation starts, so (like every run that cannot
+     * be done) the JSON records the status; nothing is allocated first. */
+    int rc = run("trace --hessian dense --width 20000 --quiet --json t.json");
+    assert_int_equal(rc, 1);
+    if (!strstr(out, "cont: the dense Hessian path needs 400.0 GB for "
+                     "n = 100000") ||
+        !strstr(out, "use the structured or matrix-free path (--hessian)"))
+        fail_msg("no size or advice in:\n%s", out);
+    expect_refused("--hessian sparse", 2, "--hessian: unknown path 'sparse'");
+}
+
 static void unwritable_outputs_should_be_refused(void **st)
 {
     (void)st;
@@ -340,6 +356,7 @@ int main(void)
         cmocka_unit_test(missing_files_should_be_refused),
         cmocka_unit_test(options_out_of_range_should_be_refused),
         cmocka_unit_test(widths_beyond_the_memory_should_be_refused),
+        cmocka_unit_test(a_dense_path_beyond_the_memory_should_be_refused),
         cmocka_unit_test(unwritable_outputs_should_be_refused),
         cmocka_unit_test(numerical_failure_should_exit_1_with_status_and_nulls),
     };
