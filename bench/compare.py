@@ -53,6 +53,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import signal
 import tempfile
 import time
 
@@ -82,15 +83,22 @@ class _Popen(subprocess.Popen):
         return (pid, sts)
 
 
-def run_measured(cmd):
+def run_measured(cmd, cap=None):
     """Wall time and peak RSS (MB) of one process, one BLAS/OpenMP thread;
-    raises on failure."""
+    raises on failure. cap: seconds after which the process gets SIGINT
+    (losslab then writes what it has and exits 130, accepted here)."""
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     t0 = time.perf_counter()
     with _Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                 text=True, env=env) as p:
-        _, err = p.communicate()
+        try:
+            _, err = p.communicate(timeout=cap)
+        except subprocess.TimeoutExpired:
+            p.send_signal(signal.SIGINT)
+            _, err = p.communicate()
     t = time.perf_counter() - t0
+    if cap is not None and p.returncode == 130:
+        return t, p.maxrss_mb
     if p.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}):\n"
                            f"{err.strip()}")
@@ -107,23 +115,26 @@ def losslab_summary(path):
     return {"events": ev, "grad_norm_max": max(gn),
             "grad_norm_median": statistics.median(gn),
             "points": len(gn),
+            "status": r.get("status"),
+            "reached_lambda": r["branch"]["lambda"][-1],
             "lambda1_prime0": r.get("lambda1_prime0"),
             "lambda_star_predicted": r.get("lambda_star_predicted")}
 
 
-def time_runs(cmd, repeats):
-    runs = [run_measured(cmd) for _ in range(repeats)]
+def time_runs(cmd, repeats, cap=None):
+    runs = [run_measured(cmd, cap) for _ in range(repeats)]
     times = [t for t, _ in runs]
     return {"best": min(times), "median": statistics.median(times),
             "all": times, "maxrss_mb": max(r for _, r in runs)}
 
 
-def run_losslab(exe, data, d, m, work, repeats):
+def run_losslab(exe, data, d, m, work, repeats, cap=None):
     out = os.path.join(work, f"losslab_d{d}_m{m}.json")
     cmd = [exe, "trace", "--data", data, "--width", str(m),
            "--alpha", repr(ALPHA), "--json", out, "--quiet"]
-    res = {"time": time_runs(cmd, repeats)}
+    res = {"time": time_runs(cmd, repeats, cap)}
     res.update(losslab_summary(out))
+    res["capped"] = cap if res.get("status") == "LL_STOP_CANCEL" else None
     if d == 5 and m in GOALS:
         builtin = os.path.join(work, f"losslab_builtin_m{m}.json")
         cmd = [exe, "trace", "--width", str(m), "--alpha", repr(ALPHA),
@@ -237,11 +248,16 @@ def machine(exe, load_before):
 
 
 def fmt_ll_event(res):
+    pre = ""
+    if res.get("capped"):
+        pre = (f"(interrupted after {res['capped']:.0f} s at lambda = "
+               f"{res['reached_lambda']:.4g}, {res['points']} points, "
+               f"{len(res['events'])} events) ")
     if not res["events"]:
-        return "none on [0, 1]"
+        return pre + "none on [0, 1]"
     e = res["events"][0]
-    return (f"{e['lambda']:.10f} ({e['type']}, index "
-            f"{e['index'][0]}->{e['index'][1]})")
+    return pre + (f"{e['lambda']:.10f} ({e['type']}, index "
+                  f"{e['index'][0]}->{e['index'][1]})")
 
 
 def fmt_scipy_event(r):
@@ -405,6 +421,9 @@ def parse_args():
     ap.add_argument("--scipy-cap", type=float, default=60.0,
                     help="at P > 500: stop scipy after this many seconds "
                          "(>= 2 grid points) and estimate the whole sweep")
+    ap.add_argument("--losslab-cap", type=float, default=300.0,
+                    help="at P > 500: interrupt losslab after this many "
+                         "seconds (SIGINT; the row says where it got)")
     ap.add_argument("--out", default=os.path.join(HERE, "results.md"))
     return ap.parse_args()
 
@@ -415,7 +434,8 @@ def run_problem(a, exe, data, d, m, grid, repeats, work, torch_ref):
     print(f"bench: d = {d}, m = {m}: losslab ...", file=sys.stderr)
     r = {"grid": grid,
          "losslab": run_losslab(exe, data, d, m, work,
-                                repeats if small else 1)}
+                                repeats if small else 1,
+                                None if small else a.losslab_cap)}
     print(f"bench: d = {d}, m = {m}: scipy ...", file=sys.stderr)
     r["default"] = run_scipy(data, d, m, grid, work, [], "default",
                              None if small else a.scipy_cap)

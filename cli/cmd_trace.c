@@ -2,6 +2,7 @@
  * (src/study, MATH.md sections 1-3), write the results (src/io) and print a
  * short summary. No numerics here. */
 #include <math.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,16 +60,31 @@ static void trace_help(void)
            "\nExit status: 0 success; 1 a bad data file, a run that cannot "
            "be done\n(memory), a numerical failure (the JSON still records "
            "status and reason,\nwith null where nothing was computed) or an "
-           "event that could not be\nlocated; 2 bad usage.\n");
+           "event that could not be\nlocated; 2 bad usage; 130 interrupted "
+           "(Ctrl-C: the branch so far is\nwritten, status LL_STOP_CANCEL)."
+           "\n");
 }
 
+/* Ctrl-C (SIGINT) sets this; the progress callback then cancels the run at
+ * its next accepted point (LL_STOP_CANCEL), and what was computed is
+ * written as usual, with that status; exit 130. */
+static volatile sig_atomic_t g_trace_stop;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    g_trace_stop = 1;
+}
+
+/* user != NULL: print the progress line (stderr is a terminal). */
 static int progress_line(void *user, const ll_cont_progress *pr)
 {
-    (void)user;
-    fprintf(stderr, "\r  step %6zu  lambda %.6f  index %3d  events %zu   ",
-            pr->step, pr->p, pr->index, pr->n_events);
-    fflush(stderr);
-    return 0;
+    if (user) {
+        fprintf(stderr, "\r  step %6zu  lambda %.6f  index %3d  events %zu   ",
+                pr->step, pr->p, pr->index, pr->n_events);
+        fflush(stderr);
+    }
+    return g_trace_stop != 0;
 }
 
 static void build_opts(const trace_args *a, const double *v, ll_trace_opts *o)
@@ -91,8 +107,8 @@ static void build_opts(const trace_args *a, const double *v, ll_trace_opts *o)
     o->cont.compute_coefs = !a->no_coefs && !a->no_locate;
     o->cont.locate_events = !a->no_locate;
     o->cont.bif.z2_declared = a->z2;
-    if (!a->quiet && isatty(STDERR_FILENO))
-        o->cont.progress = progress_line;
+    o->cont.progress = progress_line;
+    o->cont.user = !a->quiet && isatty(STDERR_FILENO) ? (void *)o : NULL;
 }
 
 static void build_source(const trace_args *a, ll_data_source *src)
@@ -183,8 +199,15 @@ static int trace_execute(const trace_args *a, const double *v, char *cmdline)
     build_source(a, &src);
     if (ll_study_data_load(&src, &D, &eb) != LL_OK)
         return cli_fail("trace", eb.msg);
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    g_trace_stop = 0;
+    sigaction(SIGINT, &sa, &old);
     ll_status st = ll_trace_run(&D, &o, &res, &eb);
-    if (o.cont.progress)
+    sigaction(SIGINT, &old, NULL);
+    if (o.cont.user)
         fputc('\n', stderr);
     ll_data_free(&D);
     ll_trace_report rep = {&o, &src, cmdline, &res};
@@ -202,6 +225,11 @@ static int trace_execute(const trace_args *a, const double *v, char *cmdline)
                       "JSON");
     if (!ok)
         rc = cli_fail("trace", res.reason[0] ? res.reason : eb.msg);
+    if (st == LL_STOP_CANCEL && rc == CLI_EXIT_OK) {
+        fprintf(stderr, "losslab trace: interrupted; the branch so far is "
+                "written\n");
+        rc = 130;
+    }
     ll_trace_result_free(&res);
     return rc;
 }

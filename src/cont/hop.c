@@ -65,7 +65,7 @@ void ll_cont_hop_destroy(ll_cont_hop *h)
         return;
     if (h->path == LL_HESSIAN_MATFREE)
         ll_hop_mf_free(h, h->ws->pb);
-    ll_bdlr_destroy(h->f0), ll_bdlr_destroy(h->fs);
+    ll_bdlr_destroy(h->f0), ll_bdlr_destroy(h->fs), ll_bdlr_destroy(h->ft);
     free(h->X), free(h->B), free(h->U), free(h->V), free(h->V2), free(h->w);
     free(h->z), free(h->zk), free(h->sk), free(h->zkb), free(h->work);
     free(h->iwork), free(h);
@@ -77,9 +77,11 @@ static ll_status hop_alloc_struct(ll_cont_hop *h, const ll_problem *pb)
     if (h->nb * h->bs != h->n || h->bs == 0)
         return LL_ERR_ARG;
     h->B = malloc(h->nb * h->bs * h->bs * sizeof *h->B);
-    h->U = malloc(h->n * (h->k + 1) * sizeof *h->U);
+    /* U's columns: the k of H, one for phi (range solves), then room for
+     * the deflated eigenvectors of the fallback (hop_matfree.c) */
+    h->U = malloc(h->n * (h->k + 1 + LL_HOP_DEFL_MAX) * sizeof *h->U);
     h->zk = malloc((h->k + 1) * sizeof *h->zk);
-    h->sk = malloc((h->k + 1) * sizeof *h->sk);
+    h->sk = malloc((h->k + 1 + LL_HOP_DEFL_MAX) * sizeof *h->sk);
     if (!h->B || !h->U || !h->zk || !h->sk)
         return LL_ERR_NOMEM;
     ll_status st = ll_bdlr_create(&h->f0, h->nb, h->bs, h->k + 1);
@@ -108,7 +110,7 @@ ll_status ll_cont_hop_create(ll_cont_ws *ws, ll_hessian_path path)
         st = LL_ERR_NOMEM;
     if (st == LL_OK && path == LL_HESSIAN_STRUCTURED)
         st = hop_alloc_struct(h, ws->pb);
-    if (st == LL_OK && path == LL_HESSIAN_MATFREE)
+    if (st == LL_OK) /* structured: the deflated fallback's buffers */
         st = ll_hop_mf_create(ws, h);
     if (st != LL_OK) {
         const ll_problem *pb = ws->pb;
@@ -147,6 +149,7 @@ ll_status ll_cont_hop_at(ll_cont_ws *ws, const double *X)
             return ll_err(ws->eb, LL_ERR_NOMEM, "cont: out of memory "
                           "factoring the structured Hessian");
         h->fac_ok = h->fac_st == LL_OK;
+        h->ft_ok = 0, h->mf.C_ok = h->mf.hu_ok = 0;
     } else {
         ll_status st = ll_hop_mf_at(ws);
         if (st != LL_OK)
@@ -204,6 +207,43 @@ ll_status ll_cont_hop_solve(ll_cont_ws *ws, size_t nrhs, double *R)
     if (h->path == LL_HESSIAN_STRUCTURED)
         return h->fac_ok ? ll_bdlr_solve(h->f0, nrhs, R, h->n) : h->fac_st;
     return ll_hop_mf_solve(ws, nrhs, R);
+}
+
+/* Factor ft = H~ for the current point and deflation basis. */
+static ll_status ft_ensure(ll_cont_hop *h)
+{
+    ll_hop_mf *f = &h->mf;
+    size_t n = h->n, kc = h->k + 1 + f->kd;
+    if (h->ft_ok && h->ft_ver == f->dver)
+        return LL_OK;
+    ll_status st = h->ft ? LL_OK
+                         : ll_bdlr_create(&h->ft, h->nb, h->bs,
+                                          h->k + 1 + LL_HOP_DEFL_MAX);
+    if (st != LL_OK)
+        return st;
+    for (size_t i = 0; i < h->k; i++)
+        h->sk[i] = 1.0;
+    h->sk[h->k] = 0.0; /* the phi column of the range solves: unused */
+    for (size_t i = 0; i < f->kd; i++) {
+        memcpy(h->U + (h->k + 1 + i) * n, f->D + i * n, n * sizeof *h->U);
+        h->sk[h->k + 1 + i] = f->G[i];
+    }
+    if ((st = ll_bdlr_factor(h->ft, h->B, h->U, h->sk, kc, 0.0)) != LL_OK)
+        return st;
+    h->ft_ok = 1, h->ft_ver = f->dver;
+    return LL_OK;
+}
+
+ll_status ll_hop_struct_tilde_solve(ll_cont_ws *ws, const double *b,
+                                    double *x)
+{
+    ll_cont_hop *h = ws->hop;
+    ll_status st = ft_ensure(h);
+    if (st != LL_OK)
+        return st;
+    if (x != b)
+        memcpy(x, b, h->n * sizeof *x);
+    return ll_bdlr_solve(h->ft, 1, x, h->n);
 }
 
 /* For Hager's estimator: x <- H x (H symmetric: trans is irrelevant). */
@@ -357,8 +397,7 @@ static ll_status eigs_run(ll_cont_ws *ws, size_t k, double tol)
     h->V = h->V2, h->V2 = t;
     h->kv = k;
     h->eig_known = 1, h->eig_tol = tol;
-    if (h->path == LL_HESSIAN_MATFREE)
-        ll_hop_mf_deflate(h);
+    ll_hop_mf_deflate(h); /* the deflation basis of the fallback */
     /* a pair that missed the tolerance by far is an error; a near miss
      * (rounding in the residual) is kept */
     if (st == LL_ERR_NOCONV && !(info.max_resid <= LL_HOP_EIG_ACCEPT *

@@ -11,6 +11,10 @@
 #define LL_HOP_MINRES_RTOL 1e-9
 
 /* The matrix-free solver state (hop_matfree.c). */
+/* Most eigenpairs deflated at once (hop_matfree.c); the structured path
+ * keeps room for them as extra columns of U. */
+#define LL_HOP_DEFL_MAX 8
+
 typedef struct ll_hop_mf {
     void *lin;          /* the problem's prepared Hessian (NULL: hvp) */
     /* deflation H~ = H + D diag(G) D^T (see hop_matfree.c) */
@@ -52,7 +56,11 @@ struct ll_cont_hop {
     int *iwork;           /* n + 1 */
     const double *phi;    /* range solves: the bordering vector */
     double g;             /* and its weight */
-    ll_hop_mf mf;         /* matrix-free path */
+    ll_hop_mf mf;         /* matrix-free path; its deflated elimination
+                             is also the structured path's fallback */
+    struct ll_bdlr *ft;   /* structured: factor of H~ = H + D G D^T */
+    unsigned long ft_ver; /* the mf.dver it was factored for */
+    int ft_ok;            /* ft is at X and ft_ver */
     ll_cont_ws *ws;
 };
 
@@ -62,6 +70,10 @@ void ll_hop_mf_free(ll_cont_hop *h, const ll_problem *pb);
 ll_status ll_hop_mf_at(ll_cont_ws *ws);
 /* y = H x (prepared Hessian, or the problem's hvp). */
 ll_status ll_hop_mf_apply(ll_cont_ws *ws, const double *x, double *y);
+/* Structured path: x = H~^{-1} b, H~ = blockdiag(B) + U U^T + D G D^T
+ * factored by ll_bdlr (D as extra columns of U; x and b may alias). */
+ll_status ll_hop_struct_tilde_solve(ll_cont_ws *ws, const double *b,
+                                    double *x);
 /* R (n x nrhs) <- H^{-1} R, deflated and refined. */
 ll_status ll_hop_mf_solve(ll_cont_ws *ws, size_t nrhs, double *R);
 /* New eigenpairs (w, V: kv of them, at h->X): pick the deflation. */

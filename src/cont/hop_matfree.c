@@ -47,7 +47,6 @@
  * its low spectrum (a cluster of equal small eigenvalues is not: MINRES
  * resolves it in one step). */
 #define LL_HOP_DEFL_REL 0.25
-#define LL_HOP_DEFL_MAX 8
 /* Refinement steps of a bordered solve before giving up. */
 #define LL_HOP_REFINE_MAX 6
 /* A MINRES solve that missed its tolerance is still used (as a step of a
@@ -82,7 +81,7 @@ ll_status ll_hop_mf_create(ll_cont_ws *ws, ll_cont_hop *h)
         !f->est_work || !f->est_iwork || !f->mr_work)
         return LL_ERR_NOMEM;
     int has_lin = pb->hlin_create && pb->hlin_set && pb->hlin_apply &&
-                  pb->hlin_destroy;
+                  pb->hlin_destroy && h->path == LL_HESSIAN_MATFREE;
     if (has_lin)
         return pb->hlin_create(pb->ctx, &f->lin);
     return LL_OK;
@@ -150,7 +149,7 @@ static ll_status op_tilde(void *user, const double *x, double *y)
     ll_cont_ws *ws = user;
     ll_hop_mf *f = &ws->hop->mf;
     size_t n = ws->n;
-    ll_status st = ll_hop_mf_apply(ws, x, y);
+    ll_status st = ll_cont_hop_apply(ws, x, y);
     if (st != LL_OK || f->kd == 0)
         return st;
     double *q = f->q + f->kd_max + 1;
@@ -167,6 +166,8 @@ static ll_status tilde_solve(ll_cont_ws *ws, const double *b, double *x)
 {
     ll_cont_hop *h = ws->hop;
     size_t n = h->n;
+    if (h->path == LL_HESSIAN_STRUCTURED)
+        return ll_hop_struct_tilde_solve(ws, b, x);
     ll_minres_opts mo = ll_minres_opts_default();
     ll_minres_info info;
     mo.rtol = LL_HOP_MINRES_RTOL;
@@ -287,7 +288,7 @@ static ll_status residual(const void *sys, const double *r0, const double *y,
     const mf_sys *b = sys;
     ll_hop_mf *f = &b->ws->hop->mf;
     size_t n = b->ws->n, len = n + (size_t)b->border;
-    ll_status st = ll_hop_mf_apply(b->ws, y, f->hy);
+    ll_status st = ll_cont_hop_apply(b->ws, y, f->hy);
     if (st != LL_OK)
         return st;
     for (size_t i = 0; i < n; i++)

@@ -554,8 +554,11 @@ static ll_status bordered(ll_cont_ws *ws, const double *c, double *rhs,
     if (ws->path == LL_HESSIAN_MATFREE) /* deflated elimination, hop_matfree.c */
         return ll_cont_hop_bordered(ws, ws->Fp, c, c[ws->n], rhs, want_rcond);
     ll_status st = block_solve(ws, c, rhs, want_rcond);
-    if (!ws->hop && (st == LL_ERR_SINGULAR || st == LL_ERR_NOCONV))
+    int again = st == LL_ERR_SINGULAR || st == LL_ERR_NOCONV;
+    if (again && !ws->hop)
         st = dense_solve(ws, c, rhs, want_rcond);
+    else if (again) /* structured near a fold: the deflated elimination */
+        st = ll_cont_hop_bordered(ws, ws->Fp, c, c[ws->n], rhs, want_rcond);
     return st;
 }
 
