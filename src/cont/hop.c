@@ -204,8 +204,10 @@ static ll_status op_apply(void *user, const double *x, double *y)
 ll_status ll_cont_hop_solve(ll_cont_ws *ws, size_t nrhs, double *R)
 {
     ll_cont_hop *h = ws->hop;
-    if (h->path == LL_HESSIAN_STRUCTURED)
-        return h->fac_ok ? ll_bdlr_solve(h->f0, nrhs, R, h->n) : h->fac_st;
+    /* structured next to a fold (factor refused): the deflated
+     * elimination of hop_matfree.c with a Woodbury factor of H + D G D^T */
+    if (h->path == LL_HESSIAN_STRUCTURED && h->fac_ok)
+        return ll_bdlr_solve(h->f0, nrhs, R, h->n);
     return ll_hop_mf_solve(ws, nrhs, R);
 }
 
@@ -472,10 +474,13 @@ ll_status ll_cont_hop_index(ll_cont_ws *ws, int *index)
 {
     ll_cont_hop *h = ws->hop;
     if (h->path == LL_HESSIAN_STRUCTURED) {
-        if (!h->fac_ok)
+        /* a factor refused as too ill-conditioned for solves (next to a
+         * fold) still has a valid Haynsworth inertia */
+        ll_status st = ll_bdlr_inertia(h->f0, index, NULL, NULL);
+        if (st != LL_OK)
             return ll_err(ws->eb, h->fac_st, "cont: structured Hessian "
                           "singular at p = %g", h->X[h->n]);
-        return ll_bdlr_inertia(h->f0, index, NULL, NULL);
+        return LL_OK;
     }
     size_t k = ws->n_eigs > 0 ? (size_t)ws->n_eigs : 1;
     for (;;) {
