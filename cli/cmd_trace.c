@@ -199,14 +199,7 @@ static int trace_execute(const trace_args *a, const double *v, char *cmdline)
     build_source(a, &src);
     if (ll_study_data_load(&src, &D, &eb) != LL_OK)
         return cli_fail("trace", eb.msg);
-    struct sigaction sa, old;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    g_trace_stop = 0;
-    sigaction(SIGINT, &sa, &old);
     ll_status st = ll_trace_run(&D, &o, &res, &eb);
-    sigaction(SIGINT, &old, NULL);
     if (o.cont.user)
         fputc('\n', stderr);
     ll_data_free(&D);
@@ -247,9 +240,17 @@ int cli_cmd_trace(int argc, char **argv)
     }
     rc = check_outputs(&a);
     if (rc == CLI_EXIT_OK) {
+        /* from here on Ctrl-C cancels the run (see g_trace_stop) */
+        struct sigaction sa, old;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_sigint;
+        sigemptyset(&sa.sa_mask);
+        g_trace_stop = 0;
+        sigaction(SIGINT, &sa, &old);
         char *cmdline = cli_join_argv(argc, argv);
         rc = trace_execute(&a, v, cmdline);
         free(cmdline);
+        sigaction(SIGINT, &old, NULL);
     }
     free(v);
     return rc;

@@ -63,8 +63,7 @@ void ll_cont_hop_destroy(ll_cont_hop *h)
 {
     if (!h)
         return;
-    if (h->path == LL_HESSIAN_MATFREE)
-        ll_hop_mf_free(h, h->ws->pb);
+    ll_hop_mf_free(h, h->ws->pb); /* both paths allocate it */
     ll_bdlr_destroy(h->f0), ll_bdlr_destroy(h->fs), ll_bdlr_destroy(h->ft);
     free(h->X), free(h->B), free(h->U), free(h->V), free(h->V2), free(h->w);
     free(h->z), free(h->zk), free(h->sk), free(h->zkb), free(h->work);
