@@ -9,7 +9,7 @@
 #
 # Each target is compiled with clang -fsanitize=fuzzer,address,undefined
 # straight from the sources (src/data, src/core; cli/args.c,
-# cli/trace_args.c, src/act for the option parser), not through
+# cli/trace_args.c, src/act and src/cont/hpath.c for the option parser), not through
 # CMake, so that it builds even while other modules are half-written. Each
 # runs on a copy of its seed corpus (fuzz/corpus/<target>, never modified):
 # the corpus it grows is left in $FUZZ_DIR/corpus/<target>, and a crashing
@@ -56,7 +56,7 @@ read -r -a LIBS <<< "$(pkg-config --libs gsl) -lm"
 
 sources() {  # the library sources a target needs
   case $1 in
-    cli) echo cli/args.c cli/trace_args.c src/act/*.c src/core/*.c ;;
+    cli) echo cli/args.c cli/trace_args.c src/act/*.c src/core/*.c src/cont/hpath.c ;;
     *)   echo src/data/*.c src/core/*.c ;;
   esac
 }

@@ -115,11 +115,14 @@ static ll_status trace_setup(ll_model *M, const ll_trace_opts *o,
     res->width = m;
     res->dim = ll_model_dim(M);
     res->nparams = P;
+    /* v is filled as soon as it exists: a failure after this point still
+     * leaves a result whose v (copied into sweep items) is defined */
     res->v = malloc(m * sizeof *res->v);
+    if (res->v)
+        memcpy(res->v, ll_model_v(M), m * sizeof *res->v);
     res->theta0 = malloc(P * sizeof *res->theta0);
     if (!res->v || !res->theta0)
         return ll_err(eb, LL_ERR_NOMEM, "study: out of memory (P = %zu)", P);
-    memcpy(res->v, ll_model_v(M), m * sizeof *res->v);
     ll_status st = ll_model_linear_start(M, res->theta0, eb);
     if (st != LL_OK)
         return st;
