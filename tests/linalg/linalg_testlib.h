@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "testutil.h"
+#include "losslab/linalg.h"
 
 /* Random orthogonal Q (n x n, column-major) by modified Gram-Schmidt on a
  * random matrix, done twice for orthogonality to ~eps. */
@@ -41,6 +42,22 @@ static inline void tl_spectral(size_t n, const double *Q, const double *lam,
                 s += Q[i + k * n] * lam[k] * Q[j + k * n];
             A[i + j * n] = A[j + i * n] = s;
         }
+}
+
+/* A dense symmetric n x n matrix as a product y = A x for the Krylov
+ * tests (ll_symop_fn), counting its applications. */
+typedef struct dense_op {
+    size_t n;
+    const double *A;
+    size_t calls;
+} dense_op;
+
+static inline ll_status dense_apply(void *u, const double *x, double *y)
+{
+    dense_op *op = u;
+    op->calls++;
+    ll_gemv(0, op->n, op->n, 1.0, op->A, op->n, x, 0.0, y);
+    return LL_OK;
 }
 
 #endif

@@ -22,20 +22,6 @@
 #include "losslab/krylov.h"
 #include "losslab/linalg.h"
 
-typedef struct dense_op {
-    size_t n;
-    const double *A;
-    size_t calls;
-} dense_op;
-
-static ll_status dense_apply(void *u, const double *x, double *y)
-{
-    dense_op *op = u;
-    op->calls++;
-    ll_gemv(0, op->n, op->n, 1.0, op->A, op->n, x, 0.0, y);
-    return LL_OK;
-}
-
 /* Inexact shift-invert: y ~ (A - sigma I)^{-1} x by MINRES to rtol. */
 typedef struct minres_si {
     dense_op *op;

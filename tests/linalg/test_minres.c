@@ -20,20 +20,6 @@
 
 #define N 200
 
-typedef struct dense_op {
-    size_t n;
-    const double *A;
-    size_t calls;
-} dense_op;
-
-static ll_status dense_apply(void *u, const double *x, double *y)
-{
-    dense_op *op = u;
-    op->calls++;
-    ll_gemv(0, op->n, op->n, 1.0, op->A, op->n, x, 0.0, y);
-    return LL_OK;
-}
-
 /* y = x / |diag A| (Jacobi; SPD whatever the signs of A's diagonal). */
 static ll_status jacobi_apply(void *u, const double *x, double *y)
 {
