@@ -71,6 +71,20 @@ void ll_bdlr_destroy(ll_bdlr *f); /* NULL-safe */
 ll_status ll_bdlr_factor(ll_bdlr *f, const double *B, const double *U,
                          const double *s, size_t k, double sigma);
 
+/* Factor into f the matrix src last factored, at another shift: A' =
+ * blockdiag(B) - sigma I + U diag(s) U^T with src's B, s and U (U stays
+ * borrowed from src's caller). Reuses src's block eigendecompositions,
+ * Q^T U and U^T U, so it costs one pass over the n x k data and the dsyrk
+ * of C' (about a fifth of ll_bdlr_factor at n = 100,000, bs = 100,
+ * k = 500: no block eigensolves, no Q^T U, no Gram matrix). Same results
+ * as ll_bdlr_factor(f, B, U, s, k, sigma) up to rounding (the eigenvalues
+ * of the shifted blocks are src's minus the change of shift). Needs a src
+ * whose factor produced an inertia (LL_OK or LL_ERR_SINGULAR), f created
+ * with the same nb, bs and kmax >= src's k, f != src, a finite sigma:
+ * else LL_ERR_ARG and f is left without a factor (f == src: src keeps
+ * its). Other errors as ll_bdlr_factor's. */
+ll_status ll_bdlr_factor_shift(ll_bdlr *f, const ll_bdlr *src, double sigma);
+
 /* X (n x nrhs, leading dimension ldx) <- A^{-1} X, refined (see above).
  * LL_ERR_ARG before a successful factor or if ldx < n, LL_ERR_SINGULAR
  * after a singular one. Scratch for nrhs columns is grown on demand and

@@ -31,6 +31,8 @@ typedef struct ll_cont_ws {
     struct ll_cont_hop *hop; /* hop.c: the non-dense paths (NULL if dense);
                                 then H, Hp, J and V are NULL */
     size_t newton_iters, steps_rejected;
+    double kappa; /* turn per unit length of the last accepted step (0:
+                     none yet); see ll_cont_step */
 } ll_cont_ws;
 
 /* An accepted point of the branch, with its tangent and spectrum. */
@@ -72,6 +74,11 @@ ll_status ll_cont_newton_fixed_p(ll_cont_ws *ws, double *x, double p,
  * overwritten by the solution. */
 ll_status ll_cont_correct(ll_cont_ws *ws, double *X, const double *c,
                           const double *Xa, double sigma, int *its);
+/* The same with at most maxit Newton steps (<= newton_maxit): the step
+ * control gives up on a corrector it would refuse as slow anyway. */
+ll_status ll_cont_correct_max(ll_cont_ws *ws, double *X, const double *c,
+                              const double *Xa, double sigma, int maxit,
+                              int *its);
 
 /* Unit tangent at X: [[H, F_p], [c^T]] t = e_m, normalised (so that
  * c^T t > 0). c == NULL: the initial tangent (H x' = -F_p, t_p > 0). */

@@ -314,8 +314,13 @@ static ll_status pick_shift(ll_cont_hop *h, size_t k, int warm, double *sigma,
 {
     double scale = isfinite(h->hscale) ? h->hscale : 1.0;
     if (warm) {
+        /* close below w[0] for fast convergence: the eigenvalues usually
+         * move along the branch by about as much as over the last steps
+         * (dmu); a shift that lands above one costs only a cheap refactor
+         * (factor_shift), one far below slows every eigenpair */
         double spread = h->w[k - 1] - h->w[0];
-        *d = fmax(spread, fmax(1e-3 * fabs(h->w[0]), 1e-8 * scale));
+        *d = fmax(fmax(0.05 * spread, 2.0 * h->dmu),
+                  fmax(1e-3 * fabs(h->w[0]), 1e-8 * scale));
         *sigma = h->w[0] - *d;
         return LL_OK;
     }
@@ -344,7 +349,10 @@ static ll_status factor_shift(ll_cont_hop *h, double *sigma, double d)
     ll_status st = LL_ERR_SINGULAR;
     for (int t = 0; t < 8; t++, step *= 4.0) {
         *sigma = t ? s0 - step : s0;
-        st = ll_bdlr_factor(h->fs, h->B, h->U, NULL, h->k, *sigma);
+        /* H - sigma I from f0's block eigendecompositions and Q^T U */
+        st = ll_bdlr_factor_shift(h->fs, h->f0, *sigma);
+        if (st == LL_ERR_ARG) /* f0 has no usable factor */
+            st = ll_bdlr_factor(h->fs, h->B, h->U, NULL, h->k, *sigma);
         int neg = 0;
         if (st == LL_OK && ll_bdlr_inertia(h->fs, &neg, NULL, NULL) == LL_OK &&
             neg == 0)
@@ -371,7 +379,7 @@ static ll_status eigs_run(ll_cont_ws *ws, size_t k, double tol)
     ll_cont_hop *h = ws->hop;
     int warm = h->kv >= k && h->kv > 0;
     ll_symop_fn expand = NULL;
-    double sigma = 0.0, d = 0.0;
+    double sigma = 0.0, d = 0.0, w0 = warm ? h->w[0] : 0.0;
     ll_status st = pick_shift(h, k, warm, &sigma, &d);
     if (st == LL_OK && h->path == LL_HESSIAN_STRUCTURED) {
         if ((st = factor_shift(h, &sigma, d)) == LL_OK &&
@@ -396,6 +404,8 @@ static ll_status eigs_run(ll_cont_ws *ws, size_t k, double tol)
         return st;
     double *t = h->V;
     h->V = h->V2, h->V2 = t;
+    if (warm)
+        h->dmu = fmax(0.5 * h->dmu, fabs(h->w[0] - w0));
     h->kv = k;
     h->eig_known = 1, h->eig_tol = tol;
     ll_hop_mf_deflate(h); /* the deflation basis of the fallback */

@@ -48,6 +48,8 @@ struct ll_cont_hop {
     size_t kv, kv_max;    /* computed now; capacity */
     int eig_known;        /* w, V are at X */
     double eig_tol;       /* tolerance of the last eigs call */
+    double dmu;           /* how far w[0] moved between recent eigs calls
+                             (decaying memory): the first shift distance */
     double norm1, hscale; /* NaN until computed at X */
     double *z, *work;     /* n; 2 n + 2 */
     double *zk, *sk;      /* structured: k + 1 each */

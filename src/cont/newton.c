@@ -82,9 +82,18 @@ static double arc_residual(size_t m, const double *c, const double *X,
 ll_status ll_cont_correct(ll_cont_ws *ws, double *X, const double *c,
                           const double *Xa, double sigma, int *its)
 {
+    return ll_cont_correct_max(ws, X, c, Xa, sigma, ws->o->newton_maxit, its);
+}
+
+ll_status ll_cont_correct_max(ll_cont_ws *ws, double *X, const double *c,
+                              const double *Xa, double sigma, int maxit,
+                              int *its)
+{
     size_t n = ws->n, m = ws->m;
     double dnorm = 0.0, fn = 0.0;
-    for (int it = 0; it <= ws->o->newton_maxit; it++) {
+    if (maxit > ws->o->newton_maxit)
+        maxit = ws->o->newton_maxit;
+    for (int it = 0; it <= maxit; it++) {
         ll_status st = ll_cont_eval_F(ws, X, &fn);
         if (st != LL_OK)
             return st;
@@ -98,7 +107,7 @@ ll_status ll_cont_correct(ll_cont_ws *ws, double *X, const double *c,
             *its = it;
             return LL_OK;
         }
-        if (it == ws->o->newton_maxit)
+        if (it == maxit)
             break;
         if ((st = ll_cont_eval_HFp(ws, X)) != LL_OK)
             return st;
@@ -114,7 +123,7 @@ ll_status ll_cont_correct(ll_cont_ws *ws, double *X, const double *c,
         dnorm = ll_nrm2(m, ws->r);
         ws->newton_iters++;
     }
-    *its = ws->o->newton_maxit + 1;
+    *its = maxit + 1;
     return ll_err(ws->eb, LL_ERR_NOCONV, "cont: corrector did not converge "
                   "near p = %g (||F|| = %.3g, tol %.3g)", X[n], fn, ws->ftol);
 }

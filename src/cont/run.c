@@ -107,15 +107,20 @@ static int too_coarse(const ll_cont_ws *ws, const ll_cont_point *A,
     return ws->o->ds_event > 0.0 && r < 1.0 && B->s - A->s > ws->o->ds_event;
 }
 
-/* The next step after A -> B (of length h): at most what keeps the linearly
- * extrapolated eigenvalues within 0.9 of their own size, but not below
- * ds_event; a coarse step is redone at that length too. */
+/* The next step after A -> B (of length h): at most what too_coarse will
+ * accept on linearly extrapolated eigenvalues, with a margin, but not below
+ * ds_event; a coarse step is redone at that length too. An eigenvalue b
+ * changing by |b - a| over h changes by L |b - a| / h over the next step
+ * L, and too_coarse accepts a change up to the smaller end value, so up to
+ * |b| / 2: L <= 0.5 ratio h (0.45 with the margin). (0.9 ratio h, as
+ * before, let the eigenvalue fall to a tenth of itself: a step certain to
+ * be refused, at every step towards a zero crossing.) */
 static double spectral_ds(const ll_cont_ws *ws, double ds, double h,
                           double ratio)
 {
     if (!(ws->o->ds_event > 0.0) || !isfinite(ratio))
         return ds;
-    double lim = fmax(0.9 * ratio * h, 0.99 * ws->o->ds_event);
+    double lim = fmax(0.45 * ratio * h, 0.99 * ws->o->ds_event);
     return fmin(ds, lim);
 }
 

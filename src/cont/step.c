@@ -12,7 +12,8 @@
  * than max_angle * ds from the predictor (a jump to another branch), or the
  * tangent turns by more than max_angle (then scaled to aim at 0.8
  * max_angle); it grows by up to 1.5 (to ds_max) after a fast Newton, as far
- * as the last turn allows. */
+ * as the last turn allows, and shrinks ahead of a turn that is speeding up
+ * (turn_limit: the approach to a fold). */
 #include <math.h>
 #include <string.h>
 
@@ -70,12 +71,11 @@ static ll_status try_step(ll_cont_ws *ws, const ll_cont_point *A, double ds,
     size_t m = ws->m;
     for (size_t i = 0; i < m; i++)
         B->X[i] = A->X[i] + ds * A->t[i];
-    ll_status st = ll_cont_correct(ws, B->X, A->t, A->X, ds, its);
-    *why = "corrector failed";
-    if (st == LL_OK && *its > LL_CONT_SLOW_ITS) {
-        *why = "slow corrector";
-        return LL_ERR_NOCONV;
-    }
+    /* a corrector slower than LL_CONT_SLOW_ITS would be refused: stop it
+     * there rather than spend newton_maxit iterations on it */
+    ll_status st = ll_cont_correct_max(ws, B->X, A->t, A->X, ds,
+                                       LL_CONT_SLOW_ITS, its);
+    *why = "corrector failed or slow";
     if (st != LL_OK)
         return st;
     /* A converged corrector far from its predictor may have landed on
@@ -102,6 +102,23 @@ static ll_status try_step(ll_cont_ws *ws, const ll_cont_point *A, double ds,
         return LL_ERR_NOCONV;
     }
     return LL_OK;
+}
+
+/* Approaching a fold the branch turns faster and faster (the curvature of
+ * lambda - lambda_f ~ -a^2 grows like |lambda - lambda_f|^{-3/2} in the
+ * plane of the critical mode), so a step sized on the last turn overshoots
+ * max_angle and is refused, a corrector and a tangent wasted. The last two
+ * turn rates kappa = angle / length predict the next: when kappa grew by
+ * r, assume it grows by r again (at most 4) and keep the next turn within
+ * 0.8 max_angle. Returns the longest such step (INFINITY: no limit). */
+static double turn_limit(ll_cont_ws *ws, double angle, double h)
+{
+    double kappa = h > 0.0 ? angle / h : 0.0, prev = ws->kappa;
+    ws->kappa = kappa;
+    if (!(kappa > 0.0) || !(prev > 0.0) || kappa <= prev)
+        return INFINITY;
+    double next = kappa * fmin(kappa / prev, 4.0);
+    return 0.8 * ws->o->max_angle / next;
 }
 
 ll_status ll_cont_step(ll_cont_ws *ws, const ll_cont_point *A, double *ds,
@@ -141,6 +158,7 @@ ll_status ll_cont_step(ll_cont_ws *ws, const ll_cont_point *A, double *ds,
                 g = fmin(g, fmax(1.0, 0.8 * o->max_angle / angle));
             *ds = fmin(*ds * g, o->ds_max);
         }
+        *ds = fmin(*ds, turn_limit(ws, angle, B->s - A->s));
         return LL_OK;
     }
 }

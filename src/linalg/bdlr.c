@@ -28,6 +28,10 @@
  * 4. ||A||_F^2 = ||D||_F^2 + 2 sum_i s_i u_i^T D u_i + sum_{i,i'} s_i s_i'
  *    (u_i^T u_i')^2, with u_i^T D u_i = sum_l theta0_l P_li^2 (from step 2
  *    at O(n k)) and G = U^T U by one more dsyrk (n k^2 flops).
+ * 5. Another shift of the same matrix (ll_bdlr_factor_shift) changes only
+ *    theta0 (by the change of shift) and hence the row scaling and sign
+ *    permutation of R: P = Q^T U is recovered from the source's R row by
+ *    row, so steps 1 and the Gram matrix of 4 are not repeated.
  * References: Woodbury (1950); Haynsworth, Linear Algebra Appl. 1 (1968)
  * 73-81 (inertia additivity of the Schur complement); Golub & Van Loan,
  * Matrix Computations, 4th ed., sections 2.1.4 and 4.4 (LDL^T). */
@@ -417,6 +421,20 @@ static ll_status factor_c(ll_bdlr *f)
     return info ? LL_ERR_SINGULAR : LL_OK;
 }
 
+/* After R: the Frobenius norm, C' and its factor, the inertia. */
+static ll_status finish(ll_bdlr *f, double d2, double du)
+{
+    f->fro = sqrt(fmax(0.0, d2 + 2.0 * du + f->u2));
+    f->kk = f->k + f->nc;
+    form_c(f);
+    ll_status st = factor_c(f);
+    if (st == LL_OK || st == LL_ERR_SINGULAR) {
+        f->fstat = st; /* the inertia is valid in both cases */
+        f->inertia_ok = 1;
+    }
+    return st;
+}
+
 ll_status ll_bdlr_factor(ll_bdlr *f, const double *B, const double *U,
                          const double *s, size_t k, double sigma)
 {
@@ -435,22 +453,66 @@ ll_status ll_bdlr_factor(ll_bdlr *f, const double *B, const double *U,
     gram_terms(f, &u2, &umax);
     if (!isfinite(u2) || !isfinite(umax))
         return LL_ERR_ARG; /* U not finite (see input_finite) */
+    f->u2 = u2, f->umax = umax;
     for (size_t l = 0; l < f->n; l++)
         dmax = fmax(dmax, fabs(f->theta0[l]));
     double scale = fmax(dmax, umax);
     if ((st = clamp(f, scale > 0.0 ? scale : 1.0)) != LL_OK)
         return f->fstat = st;
     sign_perm(f);
-    double du = build_r(f);
-    f->fro = sqrt(fmax(0.0, d2 + 2.0 * du + u2));
-    f->kk = k + f->nc;
-    form_c(f);
-    st = factor_c(f);
-    if (st == LL_OK || st == LL_ERR_SINGULAR) {
-        f->fstat = st; /* the inertia is valid in both cases */
-        f->inertia_ok = 1;
+    return finish(f, d2, build_r(f));
+}
+
+/* R of f from src's (same U, s, blocks; theta0 already shifted in f):
+ * P = Q^T U is src's R row divided by its |theta|^{-1/2}, so only the row
+ * scaling and the sign permutation change. Returns sum_i s_i u_i^T D u_i
+ * as build_r does. O(n k), no BLAS 3. */
+static double shift_r(ll_bdlr *f, const ll_bdlr *src)
+{
+    size_t n = f->n;
+    double acc = 0.0;
+    for (size_t i = 0; i < f->k; i++) {
+        const double *cs = src->R + i * n;
+        double *col = f->R + i * n, t = 0.0;
+        for (size_t l = 0; l < n; l++) {
+            size_t rs = src->perm[l], r = f->perm[l];
+            double p = cs[rs] / src->rsc[rs];
+            t += f->rt0[r] * p * p;
+            col[r] = p * f->rsc[r];
+        }
+        acc += f->s[i] * t;
     }
-    return st;
+    return acc;
+}
+
+ll_status ll_bdlr_factor_shift(ll_bdlr *f, const ll_bdlr *src, double sigma)
+{
+    if (!f || !src || f == src)
+        return LL_ERR_ARG; /* f == src: src's factor stays */
+    f->fstat = LL_ERR_ARG;
+    f->inertia_ok = 0;
+    if (f->nb != src->nb || f->bs != src->bs || f->kmax < src->k ||
+        !src->inertia_ok || !isfinite(sigma))
+        return LL_ERR_ARG;
+    size_t n = f->n, nbb = f->nb * f->bs * f->bs;
+    f->U = src->U, f->k = src->k, f->sigma = sigma;
+    f->u2 = src->u2, f->umax = src->umax;
+    memcpy(f->s, src->s, src->k * sizeof *f->s);
+    memcpy(f->B, src->B, nbb * sizeof *f->B);
+    memcpy(f->Q, src->Q, nbb * sizeof *f->Q);
+    double d2 = 0.0, dmax = 0.0, dsig = sigma - src->sigma;
+    for (size_t l = 0; l < n; l++) {
+        double t = src->theta0[l] - dsig;
+        f->theta0[l] = t;
+        d2 += t * t;
+        dmax = fmax(dmax, fabs(t));
+    }
+    double scale = fmax(dmax, f->umax);
+    ll_status st = clamp(f, scale > 0.0 ? scale : 1.0);
+    if (st != LL_OK)
+        return f->fstat = st;
+    sign_perm(f);
+    return finish(f, d2, shift_r(f, src));
 }
 
 ll_status ll_bdlr_inertia(const ll_bdlr *f, int *neg, int *zero, int *pos)

@@ -57,6 +57,7 @@ struct ll_bdlr {
     int inertia_ok;   /* neg, zero, pos belong to the last factor */
     int neg, zero, pos;
     double fro;
+    double u2, umax;  /* U's Frobenius term and max |s_i| ||u_i||^2 */
     size_t nref;      /* refinement steps of the last solve */
     double berr;      /* its last measured backward error */
     /* solve scratch, nrhs <= rcap */

@@ -66,8 +66,12 @@ ll_status ll_sweep_item_from_trace(ll_sweep_item *it, const ll_trace_result *r,
     const ll_branch *b = &r->cont.branch;
     it->done = 1;
     it->width = r->width, it->dim = r->dim, it->samples = r->samples;
-    if (r->v)
+    if (r->v) {
         memcpy(it->v, r->v, r->width * sizeof *it->v);
+    } else { /* the trace failed before it had v: the JSON says so (empty) */
+        free(it->v);
+        it->v = NULL;
+    }
     it->status = r->status;
     snprintf(it->reason, sizeof it->reason, "%s", r->reason);
     /* lambda1_prime0 is the softening's: the trace records the softening

@@ -3,7 +3,8 @@
  * formed explicitly (n <= 300): solves (backward and forward error), the
  * inertia for shifts sigma placed between eigenvalues (exact counts), the
  * Frobenius norm, the product, exactly and nearly singular blocks (the
- * clamping path), k = 0 and k > n / bs, and bad input. */
+ * clamping path), k = 0 and k > n / bs, bad input, and the refactor at
+ * another shift (ll_bdlr_factor_shift) against all of these. */
 #include "testutil.h"
 
 #include <float.h>
@@ -388,6 +389,67 @@ static void factor_should_reject_nan_and_bad_sizes(void **st)
     prob_free(&p);
 }
 
+/* ll_bdlr_factor_shift from a factor at one shift to the five shifts of the
+ * first test: inertia exact, solves as check_solve, the Frobenius norm as
+ * the dense one (1e-11, as frobenius_should_match_the_dense_matrix), and
+ * the product of the shifted matrix (a solve's residual uses it, so
+ * check_solve covers it). The source is factored in the middle of the
+ * spectrum (negative and positive theta, so the sign permutation of R
+ * changes with the shift) and, for the clamping case, at sigma = 0 next to
+ * the exactly singular block 0 (src clamped, the shifted ones not). */
+static void factor_shift_should_equal_a_fresh_factor_at_that_shift(void **st)
+{
+    (void)st;
+    uint64_t seed = 21;
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        prob p;
+        prob_make(&p, &seed, cases[t][1], cases[t][0], cases[t][2], 3);
+        double Q[49], lam[7], Bj[49];
+        int clamp = p.bs == 7; /* block 0 exactly singular at sigma = 0 */
+        if (clamp) {
+            tl_orthogonal(&seed, p.bs, Q);
+            for (size_t i = 0; i < p.bs; i++)
+                lam[i] = (i % 2 ? -1.0 : 1.0) * (double)i;
+            tl_spectral(p.bs, Q, lam, Bj);
+            memcpy(p.B, Bj, sizeof Bj);
+        }
+        prob_dense(&p);
+        ll_bdlr *src = NULL, *f = NULL;
+        assert_int_equal(ll_bdlr_create(&src, p.nb, p.bs, p.k), LL_OK);
+        assert_int_equal(ll_bdlr_create(&f, p.nb, p.bs, p.k + 1), LL_OK);
+        double s0 = clamp ? 0.0 : shift_at(&p, (long)p.n / 2);
+        ll_status s = ll_bdlr_factor(src, p.B, p.U, p.s, p.k, s0);
+        assert_true(s == LL_OK || s == LL_ERR_SINGULAR);
+        if (clamp)
+            assert_true(ll_bdlr_clamped(src) >= 1);
+        long at[5] = {-1, (long)p.n / 7, (long)p.n / 2,
+                      (long)(p.n - 1) - (long)p.n / 5, (long)p.n - 1};
+        for (int q = 0; q < 5; q++) {
+            double sigma = at[q] == (long)p.n - 1 ? p.lam[p.n - 1] + 1.0
+                                                  : shift_at(&p, at[q]);
+            assert_int_equal(ll_bdlr_factor_shift(f, src, sigma), LL_OK);
+            check_inertia(f, at[q]);
+            check_solve(f, &p, sigma, &seed);
+            double ref = fro_at(&p, sigma);
+            if (ll_test_reldiff(ll_bdlr_frobenius(f), ref, 0.0) > 1e-11)
+                fail_msg("frobenius %.17g vs dense %.17g",
+                         ll_bdlr_frobenius(f), ref);
+        }
+        /* bad use: itself, a source without a factor, other blocks */
+        assert_int_equal(ll_bdlr_factor_shift(src, src, 0.0), LL_ERR_ARG);
+        assert_int_equal(ll_bdlr_factor_shift(f, src, NAN), LL_ERR_ARG);
+        ll_bdlr *other = NULL, *none = NULL;
+        assert_int_equal(ll_bdlr_create(&other, p.nb + 1, p.bs, p.k), LL_OK);
+        assert_int_equal(ll_bdlr_create(&none, p.nb, p.bs, p.k), LL_OK);
+        assert_int_equal(ll_bdlr_factor_shift(other, src, 0.0), LL_ERR_ARG);
+        assert_int_equal(ll_bdlr_factor_shift(f, none, 0.0), LL_ERR_ARG);
+        assert_int_equal(ll_bdlr_inertia(f, NULL, NULL, NULL), LL_ERR_ARG);
+        ll_bdlr_destroy(other), ll_bdlr_destroy(none);
+        ll_bdlr_destroy(src), ll_bdlr_destroy(f);
+        prob_free(&p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +463,8 @@ int main(void)
         cmocka_unit_test(frobenius_should_match_the_dense_matrix),
         cmocka_unit_test(apply_should_match_the_dense_product),
         cmocka_unit_test(factor_should_reject_nan_and_bad_sizes),
+        cmocka_unit_test(
+            factor_shift_should_equal_a_fresh_factor_at_that_shift),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
