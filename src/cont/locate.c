@@ -260,8 +260,28 @@ static ll_status iterate(ll_cont_ws *ws, const ll_cont_point *A, int k,
                   LL_CONT_LOCATE_MAXIT, ev->locate_dp, rejected);
 }
 
+/* A polished point stays where the bracket put it: p within the bracket's
+ * p range and the point within 10 bracket chords of where it was (both
+ * widened by locate_tol). At a sharp fold (a nearly symmetric one, g_p ~
+ * 1e-6) the hyperplane of A's tangent can meet the branch twice, and the
+ * re-correction was seen to land on the far crossing, 5e-6 in lambda
+ * beyond the bracket (m = 1000, d = 100): such a move is refused. */
+static int polish_stays(const ll_cont_ws *ws, const loc_buf *b)
+{
+    size_t n = ws->n, m = ws->m;
+    double tol = ws->o->locate_tol, pa = b->a.X[n], pb = b->b.X[n];
+    double p = b->Xg[n], chord = 0.0, moved = 0.0;
+    for (size_t i = 0; i < m; i++) {
+        double e = b->b.X[i] - b->a.X[i], f = b->Xg[i] - b->c.X[i];
+        chord += e * e, moved += f * f;
+    }
+    return p >= fmin(pa, pb) - tol && p <= fmax(pa, pb) + tol &&
+           sqrt(moved) <= 10.0 * sqrt(chord) + tol;
+}
+
 /* Re-correct the located point b->c to LL_CONT_LOC_POLISH times the
- * Newton tolerance (kept as it is if that is out of reach: rounding). */
+ * Newton tolerance (kept as it is if that is out of reach: rounding, or if
+ * the result leaves the bracket: polish_stays). */
 static ll_status polish(ll_cont_ws *ws, const ll_cont_point *A, loc_buf *b)
 {
     double keep = ws->ftol;
@@ -271,7 +291,7 @@ static ll_status polish(ll_cont_ws *ws, const ll_cont_point *A, loc_buf *b)
     ws->ftol = LL_CONT_LOC_POLISH * keep, ws->eb = &quiet;
     ll_status st = ll_cont_correct(ws, b->Xg, A->t, A->X, b->c.v.sigma, &its);
     ws->ftol = keep, ws->eb = eb;
-    if (st == LL_OK)
+    if (st == LL_OK && polish_stays(ws, b))
         memcpy(b->c.X, b->Xg, ws->m * sizeof *b->c.X);
     if (st == LL_OK || st == LL_ERR_NOCONV || st == LL_ERR_SINGULAR)
         return LL_OK;
