@@ -7,8 +7,10 @@
  * the Morse index is exact). The smallest eigenvalues come from block
  * Rayleigh-Ritz (ll_eigs_smallest) whose subspace is expanded by the
  * shift-invert (H - sigma I)^{-1}, a second ll_bdlr factorisation at a
- * shift sigma just below the wanted eigenvalues: sigma = the smallest
- * previous eigenvalue minus their spread (warm start along the branch), or
+ * shift sigma just below the wanted eigenvalues (from H's factor by
+ * ll_bdlr_factor_shift: same blocks and U): sigma = the smallest previous
+ * eigenvalue minus about how far it moved lately (warm start along the
+ * branch, pick_shift), or
  * at the first point min_j lambda_min(B_j), a lower bound of the spectrum
  * since U U^T is positive semidefinite. The Haynsworth count of the shifted
  * factor checks that no eigenvalue lies below sigma (else sigma moves down,
@@ -32,14 +34,9 @@
  * that ||H||_1 estimate (matrix-free; ||H||_2 <= ||H||_1 <= sqrt(n) ||H||_2).
  *
  * The range solves of the Lyapunov-Schmidt coefficients (bif.h,
- * ll_bif_coefficients_ext): [[H, phi], [phi^T, 0]] [y; c] = [r; 0]. Matrix-
- * free: the bordered solve of hop_matfree.c. Structured: solved with the
- * nonsingular H~ = H + g phi phi^T (g = ||H||_F / sqrt(n), a typical
- * eigenvalue size, so that phi's eigenvalue is moved well away from 0):
- * H y + c phi = r and phi^T y = 0 give H~ y = r - c phi, hence
- * y = H~^{-1} r - c H~^{-1} phi with c = phi^T H~^{-1} r / phi^T H~^{-1} phi.
- * Exact for any phi, the kernel vector need not be exact. H~
- * is blockdiag(B) + [U phi] diag(1, g) [U phi]^T, one more column. */
+ * ll_bif_coefficients_ext): [[H, phi], [phi^T, 0]] [y; c] = [r; 0], on
+ * both paths by the bordered solve of hop_matfree.c (exact for any phi:
+ * the kernel vector need not be exact). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,16 +73,16 @@ static ll_status hop_alloc_struct(ll_cont_hop *h, const ll_problem *pb)
     if (h->nb * h->bs != h->n || h->bs == 0)
         return LL_ERR_ARG;
     h->B = malloc(h->nb * h->bs * h->bs * sizeof *h->B);
-    /* U's columns: the k of H, one for phi (range solves), then room for
-     * the deflated eigenvectors of the fallback (hop_matfree.c) */
-    h->U = malloc(h->n * (h->k + 1 + LL_HOP_DEFL_MAX) * sizeof *h->U);
+    /* U's columns: the k of H, then room for the deflated eigenvectors of
+     * the fallback next to a fold (hop_matfree.c) */
+    h->U = malloc(h->n * (h->k + LL_HOP_DEFL_MAX) * sizeof *h->U);
     h->zk = malloc((h->k + 1) * sizeof *h->zk);
-    h->sk = malloc((h->k + 1 + LL_HOP_DEFL_MAX) * sizeof *h->sk);
+    h->sk = malloc((h->k + LL_HOP_DEFL_MAX) * sizeof *h->sk);
     if (!h->B || !h->U || !h->zk || !h->sk)
         return LL_ERR_NOMEM;
-    ll_status st = ll_bdlr_create(&h->f0, h->nb, h->bs, h->k + 1);
+    ll_status st = ll_bdlr_create(&h->f0, h->nb, h->bs, h->k);
     if (st == LL_OK)
-        st = ll_bdlr_create(&h->fs, h->nb, h->bs, h->k + 1);
+        st = ll_bdlr_create(&h->fs, h->nb, h->bs, h->k);
     return st;
 }
 
@@ -214,20 +211,19 @@ ll_status ll_cont_hop_solve(ll_cont_ws *ws, size_t nrhs, double *R)
 static ll_status ft_ensure(ll_cont_hop *h)
 {
     ll_hop_mf *f = &h->mf;
-    size_t n = h->n, kc = h->k + 1 + f->kd;
+    size_t n = h->n, kc = h->k + f->kd;
     if (h->ft_ok && h->ft_ver == f->dver)
         return LL_OK;
     ll_status st = h->ft ? LL_OK
                          : ll_bdlr_create(&h->ft, h->nb, h->bs,
-                                          h->k + 1 + LL_HOP_DEFL_MAX);
+                                          h->k + LL_HOP_DEFL_MAX);
     if (st != LL_OK)
         return st;
     for (size_t i = 0; i < h->k; i++)
         h->sk[i] = 1.0;
-    h->sk[h->k] = 0.0; /* the phi column of the range solves: unused */
     for (size_t i = 0; i < f->kd; i++) {
-        memcpy(h->U + (h->k + 1 + i) * n, f->D + i * n, n * sizeof *h->U);
-        h->sk[h->k + 1 + i] = f->G[i];
+        memcpy(h->U + (h->k + i) * n, f->D + i * n, n * sizeof *h->U);
+        h->sk[h->k + i] = f->G[i];
     }
     if ((st = ll_bdlr_factor(h->ft, h->B, h->U, h->sk, kc, 0.0)) != LL_OK)
         return st;
@@ -509,51 +505,13 @@ ll_status ll_cont_hop_index(ll_cont_ws *ws, int *index)
 
 /* ---- range solves for the coefficients ---------------------------------- */
 
-/* Structured: R (n x nrhs) and z = phi <- H~^{-1} R, H~^{-1} phi. */
-static ll_status tilde_solve(ll_cont_ws *ws, const double *phi, size_t nrhs,
-                             double *R, double *z)
-{
-    ll_cont_hop *h = ws->hop;
-    size_t n = h->n;
-    memcpy(z, phi, n * sizeof *z);
-    double *s = h->sk; /* k + 1 weights: 1, ..., 1, g */
-    for (size_t i = 0; i < h->k; i++)
-        s[i] = 1.0;
-    s[h->k] = h->g;
-    memcpy(h->U + h->k * n, phi, n * sizeof *h->U);
-    ll_status st = ll_bdlr_factor(h->fs, h->B, h->U, s, h->k + 1, 0.0);
-    if (st == LL_OK)
-        st = ll_bdlr_solve(h->fs, nrhs, R, n);
-    if (st == LL_OK)
-        st = ll_bdlr_solve(h->fs, 1, z, n);
-    return st;
-}
-
-/* The ll_bif_range_solve_fn of the coefficients (see the header). */
+/* The ll_bif_range_solve_fn of the coefficients (see the header): both
+ * Krylov-era paths solve the bordered system [[H, phi], [phi^T, 0]] by the
+ * deflated elimination of hop_matfree.c (on the structured path its
+ * inner solves are the Woodbury factor, or the deflated one next to a
+ * fold), refined on the true bordered system. */
 ll_status ll_cont_hop_range_solve(void *user, const double *phi, size_t nrhs,
                                   double *R)
 {
-    ll_cont_ws *ws = user;
-    ll_cont_hop *h = ws->hop;
-    size_t n = h->n;
-    double s;
-    if (h->path == LL_HESSIAN_MATFREE)
-        return ll_hop_mf_range_solve(ws, phi, nrhs, R);
-    ll_status st = ll_cont_hop_hscale(ws, &s);
-    if (st != LL_OK)
-        return st;
-    h->phi = phi;
-    h->g = s / sqrt((double)n);
-    double *z = h->z; /* n scratch; its other user is the matfree path */
-    if ((st = tilde_solve(ws, phi, nrhs, R, z)) == LL_OK) {
-        double pz = ll_dot(n, phi, z);
-        if (!(fabs(pz) > 0.0))
-            st = LL_ERR_SINGULAR;
-        for (size_t c = 0; st == LL_OK && c < nrhs; c++) {
-            double *y = R + c * n, cc = ll_dot(n, phi, y) / pz;
-            for (size_t i = 0; i < n; i++)
-                y[i] -= cc * z[i];
-        }
-    }
-    return st;
+    return ll_hop_mf_range_solve(user, phi, nrhs, R);
 }

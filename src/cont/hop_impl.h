@@ -41,8 +41,8 @@ struct ll_cont_hop {
     int at_known;         /* the operator is at X */
     int fac_ok;           /* structured: f0 factored */
     ll_status fac_st;     /* why not */
-    double *B, *U;        /* structured: blocks, U (n x (k + 1)) */
-    struct ll_bdlr *f0, *fs; /* factor of H; of H - sigma I or of H~ */
+    double *B, *U;        /* structured: blocks, U (n x (k + defl.)) */
+    struct ll_bdlr *f0, *fs; /* factor of H; of H - sigma I */
     double *V, *V2;       /* n x kv: eigenvectors (warm start), scratch */
     double *w;            /* kv eigenvalues */
     size_t kv, kv_max;    /* computed now; capacity */
@@ -52,12 +52,10 @@ struct ll_cont_hop {
                              (decaying memory): the first shift distance */
     double norm1, hscale; /* NaN until computed at X */
     double *z, *work;     /* n; 2 n + 2 */
-    double *zk, *sk;      /* structured: k + 1 each */
+    double *zk, *sk;      /* structured: k + 1; k + LL_HOP_DEFL_MAX */
     double *zkb;          /* structured block products: k x zkb_cols */
     size_t zkb_cols;
     int *iwork;           /* n + 1 */
-    const double *phi;    /* range solves: the bordering vector */
-    double g;             /* and its weight */
     ll_hop_mf mf;         /* matrix-free path; its deflated elimination
                              is also the structured path's fallback */
     struct ll_bdlr *ft;   /* structured: factor of H~ = H + D G D^T */

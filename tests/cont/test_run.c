@@ -172,6 +172,28 @@ static void bad_options_should_be_rejected_with_a_named_reason(void **s)
     ll_cont_result_free(&res);
 }
 
+/* The spectral step control (ds_event) and the turn limit on the way into
+ * the fold at p = 1 (mu -> 0 linearly in s, the branch turning ever
+ * faster): the step after an accepted one is sized so that the next check
+ * passes (src/cont/run.c spectral_ds, src/cont/step.c turn_limit), so
+ * refusals stay rare: 0 refused of 57 accepted here. Before spectral_ds
+ * matched its check, steps towards the crossing were computed twice (9
+ * refused of 59). The budget, a tenth of the accepted steps, leaves room
+ * for an occasional Newton or angle refusal. */
+static void steps_towards_a_fold_should_rarely_be_refused(void **s)
+{
+    (void)s;
+    toy t;
+    double x0[TOY_NMAX], p0;
+    ll_problem pb = fold_problem(&t, x0, &p0);
+    ll_cont_opts o = opts();
+    ll_cont_result res;
+    assert_int_equal(ll_cont_run(&pb, x0, p0, &o, &res, NULL), LL_STOP_PARAM);
+    assert_int_equal(res.n_events, 1);
+    assert_true(10 * res.steps_rejected <= res.branch.len);
+    ll_cont_result_free(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +203,7 @@ int main(void)
         cmocka_unit_test(max_length_should_stop_with_budget),
         cmocka_unit_test(progress_returning_nonzero_should_cancel),
         cmocka_unit_test(bad_options_should_be_rejected_with_a_named_reason),
+        cmocka_unit_test(steps_towards_a_fold_should_rarely_be_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
