@@ -59,8 +59,13 @@ static void widths_panel_a(cairo_t *cr, ll_panel *p, const ll_sweep_report *rep)
         if (e)
             ll_panel_marker(cr, p, e->lambda, 0.0, event_shape(e->type), rgb, 5);
     }
-    p->legend_x = p->R + 16, p->legend_w = 96;
-    for (size_t i = 0; i < r->n && i < 24; i++) {
+    /* inside, bottom left: the curves start at mu1(0) = alpha at the top
+     * and fall to the right; a legend in the gutter ran into panel (b)'s
+     * tick labels for five-digit widths */
+    size_t rows = r->n < 24 ? r->n : 24;
+    p->legend_x = p->L + 14, p->legend_w = 112;
+    p->legend_y = p->B - 18.0 * (double)rows - 2.0;
+    for (size_t i = 0; i < rows; i++) {
         char lab[48];
         ll_panel_ramp((int)i, (int)r->n, rgb);
         snprintf(lab, sizeof lab, "m = %.0f", r->items[i].param);
