@@ -74,6 +74,12 @@ ll_status ll_cont_newton_fixed_p(ll_cont_ws *ws, double *x, double p,
  * overwritten by the solution. */
 ll_status ll_cont_correct(ll_cont_ws *ws, double *X, const double *c,
                           const double *Xa, double sigma, int *its);
+/* The chord variant for the structured path (newton.c): the factor is
+ * refreshed only when the residual stalls; *its in Newton iterations
+ * (refreshes + half the chord updates); at most maxit of those. */
+ll_status ll_cont_correct_chord(ll_cont_ws *ws, double *X, const double *c,
+                                const double *Xa, double sigma, int maxit,
+                                int *its);
 /* The same with at most maxit Newton steps (<= newton_maxit): the step
  * control gives up on a corrector it would refuse as slow anyway. */
 ll_status ll_cont_correct_max(ll_cont_ws *ws, double *X, const double *c,

@@ -23,7 +23,9 @@
  * at the dense point nearest in arclength unless an event lies between.
  * The matrix-free run covers the whole branch from lambda = 0 (~1 s: the
  * problem's prepared Hessian, hlin, makes a product ~10x cheaper than
- * hvp). */
+ * hvp). The structured runs take the chord corrector (newton.c), so these
+ * comparisons are also its test: it must converge to the points Newton
+ * converges to on the dense path. */
 #include "testutil.h"
 
 #include <math.h>
