@@ -121,6 +121,15 @@ static cJSON *json_event(const ll_event *ev, int have_coefs)
     ll_jx_add_num(e, "grad_norm", ev->grad_norm);
     ll_jx_add_num(e, "locate_dp", ev->locate_dp);
     ll_jx_add_num(e, "refine_dp", ev->refine_dp);
+    /* How far the gradient left at the fold can move it: F = r shifts a
+     * fold's p by phi^T r / g_p (g_p = phi^T F_p, |phi| = 1). At a nearly
+     * symmetric fold (g_p ~ 1e-6) this, not locate_tol, is the precision
+     * of lambda. Folds with coefficients only. */
+    double rb = ev->type == LL_EVENT_FOLD && have_coefs &&
+                        fabs(ev->coef.g_p) > 0.0
+                    ? ev->grad_norm / fabs(ev->coef.g_p)
+                    : nan;
+    ll_jx_add_num(e, "lambda_resid_bound", rb);
     cJSON_AddStringToObject(e, "status", ll_status_name(ev->status));
     cJSON_AddStringToObject(e, "reason", ev->reason);
     return e;

@@ -110,6 +110,9 @@ static void event_should_carry_every_required_field_and_nan_as_null(void **state
     /* 0.30000000000000004 needs 17 digits: exact round trip. */
     assert_true(get(e, "lambda")->valuedouble == 0.30000000000000004);
     assert_true(get(e, "g_aaa_bare")->valuedouble == 3.5);
+    /* grad_norm / |g_p| = 3e-15 / 0.75, one rounding */
+    assert_true(ll_test_reldiff(get(e, "lambda_resid_bound")->valuedouble,
+                                4e-15, 0.0) < 4 * 2.3e-16);
 }
 
 static void branch_arrays_should_round_trip_exactly(void **state)
