@@ -76,7 +76,8 @@ ll_status ll_cont_correct(ll_cont_ws *ws, double *X, const double *c,
                           const double *Xa, double sigma, int *its);
 /* The chord variant for the structured path (newton.c): the factor is
  * refreshed only when the residual stalls; *its in Newton iterations
- * (refreshes + half the chord updates); at most maxit of those. */
+ * (refreshes + half the chord updates); at most maxit (<= newton_maxit)
+ * of those. */
 ll_status ll_cont_correct_chord(ll_cont_ws *ws, double *X, const double *c,
                                 const double *Xa, double sigma, int maxit,
                                 int *its);

@@ -79,21 +79,29 @@ static double arc_residual(size_t m, const double *c, const double *X,
     return g - sigma;
 }
 
-ll_status ll_cont_correct(ll_cont_ws *ws, double *X, const double *c,
-                          const double *Xa, double sigma, int *its)
-{
-    return ll_cont_correct_max(ws, X, c, Xa, sigma, ws->o->newton_maxit, its);
-}
+/* The chord variant (ll_cont_correct_chord) serves the structured path: a
+ * Woodbury factor costs O(P N^2) (1.3 s at P = 100,000, N = 500), a solve
+ * with it O(P N). So the Jacobian is refreshed (H and F_p at the iterate,
+ * one factor) only at the first iterate and when the residual fell by less
+ * than LL_CONT_CHORD_RATE over the last update; otherwise the update reuses
+ * the last factor (the chord method: linear convergence at a rate ~
+ * ||J0^{-1}|| ||J(X) - J0||, small once the first full step has been
+ * taken). Iterations are counted in Newton terms: refreshes plus half the
+ * chord updates (rounded up), so that the step control's fast / slow
+ * limits keep their meaning; without chord every update is a refresh and
+ * the count is plain Newton's. */
+#define LL_CONT_CHORD_RATE 0.05
 
-ll_status ll_cont_correct_max(ll_cont_ws *ws, double *X, const double *c,
-                              const double *Xa, double sigma, int maxit,
-                              int *its)
+static ll_status correct(ll_cont_ws *ws, double *X, const double *c,
+                         const double *Xa, double sigma, int maxit, int chord,
+                         int *its)
 {
     size_t n = ws->n, m = ws->m;
-    double dnorm = 0.0, fn = 0.0;
+    double dnorm = 0.0, fn = 0.0, fprev = INFINITY;
+    int refresh = 0, reuse = 0;
     if (maxit > ws->o->newton_maxit)
         maxit = ws->o->newton_maxit;
-    for (int it = 0; it <= maxit; it++) {
+    for (int it = 0;; it++) {
         ll_status st = ll_cont_eval_F(ws, X, &fn);
         if (st != LL_OK)
             return st;
@@ -102,72 +110,20 @@ ll_status ll_cont_correct_max(ll_cont_ws *ws, double *X, const double *c,
             break;
         /* the constraint is linear: after one Newton step it holds up to
          * the rounding of X (~ sqrt(m) eps ||X||) */
-        if (fn <= ws->ftol && fabs(g) <= 1e-12 * (1.0 + xnorm) &&
-            small_step(it, dnorm, xnorm)) {
-            *its = it;
-            return LL_OK;
-        }
-        if (it == maxit)
-            break;
-        if ((st = ll_cont_eval_HFp(ws, X)) != LL_OK)
-            return st;
-        for (size_t i = 0; i < n; i++)
-            ws->r[i] = -ws->F[i];
-        ws->r[n] = -g;
-        if ((st = ll_cont_bordered_solve_nocond(ws, c, ws->r)) != LL_OK)
-            return ll_err(ws->eb, st, "cont: %s bordered Jacobian at p = %g",
-                          st == LL_ERR_NOMEM ? "out of memory solving the"
-                                             : "singular", X[n]);
-        for (size_t i = 0; i < m; i++)
-            X[i] += ws->r[i];
-        dnorm = ll_nrm2(m, ws->r);
-        ws->newton_iters++;
-    }
-    *its = maxit + 1;
-    return ll_err(ws->eb, LL_ERR_NOCONV, "cont: corrector did not converge "
-                  "near p = %g (||F|| = %.3g, tol %.3g)", X[n], fn, ws->ftol);
-}
-
-/* The chord corrector of the structured path: a Woodbury factor costs
- * O(P N^2) (1.3 s at P = 100,000, N = 500), a solve with it O(P N). So the
- * Jacobian is refreshed (H and F_p at the iterate, one factor) only at the
- * first iterate and when the residual fell by less than LL_CONT_CHORD_RATE
- * over the last update; otherwise the update reuses the last factor (the
- * chord method: linear convergence at a rate ~ ||J0^{-1}|| ||J(X) - J0||,
- * small once the first full step has been taken). *its is reported in
- * Newton iterations: refreshes plus half the chord updates (rounded up), so
- * that the step control's fast / slow limits keep their meaning. */
-#define LL_CONT_CHORD_RATE 0.05
-
-ll_status ll_cont_correct_chord(ll_cont_ws *ws, double *X, const double *c,
-                                const double *Xa, double sigma, int maxit,
-                                int *its)
-{
-    size_t n = ws->n, m = ws->m;
-    double dnorm = 0.0, fn = 0.0, fprev = INFINITY;
-    int refresh = 0, chord = 0;
-    for (int it = 0;; it++) {
-        ll_status st = ll_cont_eval_F(ws, X, &fn);
-        if (st != LL_OK)
-            return st;
-        double g = arc_residual(m, c, X, Xa, sigma), xnorm = ll_nrm2(m, X);
-        if (!isfinite(fn) || !isfinite(g))
-            break;
-        *its = refresh + (chord + 1) / 2;
+        *its = refresh + (reuse + 1) / 2;
         if (fn <= ws->ftol && fabs(g) <= 1e-12 * (1.0 + xnorm) &&
             small_step(it, dnorm, xnorm))
             return LL_OK;
-        int fresh = it == 0 || fn > LL_CONT_CHORD_RATE * fprev;
-        int next = fresh ? refresh + 1 + (chord + 1) / 2
-                         : refresh + (chord + 2) / 2;
-        if (next > maxit) /* the step control would refuse it anyway */
+        int fresh = !chord || it == 0 || fn > LL_CONT_CHORD_RATE * fprev;
+        if ((fresh ? refresh + 1 + (reuse + 1) / 2
+                   : refresh + (reuse + 2) / 2) > maxit)
             break;
         if (fresh) {
             if ((st = ll_cont_eval_HFp(ws, X)) != LL_OK)
                 return st;
             refresh++;
         } else {
-            chord++;
+            reuse++;
         }
         for (size_t i = 0; i < n; i++)
             ws->r[i] = -ws->F[i];
@@ -183,7 +139,27 @@ ll_status ll_cont_correct_chord(ll_cont_ws *ws, double *X, const double *c,
         ws->newton_iters++;
     }
     *its = maxit + 1;
-    return ll_err(ws->eb, LL_ERR_NOCONV, "cont: chord corrector did not "
-                  "converge near p = %g (||F|| = %.3g, tol %.3g)", X[n], fn,
-                  ws->ftol);
+    return ll_err(ws->eb, LL_ERR_NOCONV, "cont: %scorrector did not converge "
+                  "near p = %g (||F|| = %.3g, tol %.3g)", chord ? "chord " : "",
+                  X[n], fn, ws->ftol);
+}
+
+ll_status ll_cont_correct(ll_cont_ws *ws, double *X, const double *c,
+                          const double *Xa, double sigma, int *its)
+{
+    return correct(ws, X, c, Xa, sigma, ws->o->newton_maxit, 0, its);
+}
+
+ll_status ll_cont_correct_max(ll_cont_ws *ws, double *X, const double *c,
+                              const double *Xa, double sigma, int maxit,
+                              int *its)
+{
+    return correct(ws, X, c, Xa, sigma, maxit, 0, its);
+}
+
+ll_status ll_cont_correct_chord(ll_cont_ws *ws, double *X, const double *c,
+                                const double *Xa, double sigma, int maxit,
+                                int *its)
+{
+    return correct(ws, X, c, Xa, sigma, maxit, 1, its);
 }

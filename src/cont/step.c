@@ -73,12 +73,12 @@ static ll_status try_step(ll_cont_ws *ws, const ll_cont_point *A, double ds,
         B->X[i] = A->X[i] + ds * A->t[i];
     /* a corrector slower than LL_CONT_SLOW_ITS would be refused: stop it
      * there rather than spend newton_maxit iterations on it */
-    int maxit = LL_CONT_SLOW_ITS < ws->o->newton_maxit ? LL_CONT_SLOW_ITS
-                                                        : ws->o->newton_maxit;
     ll_status st =
         ws->path == LL_HESSIAN_STRUCTURED
-            ? ll_cont_correct_chord(ws, B->X, A->t, A->X, ds, maxit, its)
-            : ll_cont_correct_max(ws, B->X, A->t, A->X, ds, maxit, its);
+            ? ll_cont_correct_chord(ws, B->X, A->t, A->X, ds,
+                                    LL_CONT_SLOW_ITS, its)
+            : ll_cont_correct_max(ws, B->X, A->t, A->X, ds, LL_CONT_SLOW_ITS,
+                                  its);
     *why = "corrector failed or slow";
     if (st != LL_OK)
         return st;

@@ -43,11 +43,13 @@ static ll_status item_alloc(ll_sweep_item *it, const ll_trace_result *r,
                             ll_errbuf *eb)
 {
     size_t len = r->cont.branch.len, ne = r->cont.n_events;
-    it->v = malloc((r->width ? r->width : 1) * sizeof *it->v);
+    /* no v when the trace failed before it had one: the JSON then says so
+     * (an empty list), never m unwritten numbers */
+    it->v = r->v ? malloc((r->width ? r->width : 1) * sizeof *it->v) : NULL;
     it->events = malloc((ne ? ne : 1) * sizeof *it->events);
     it->lambda = malloc((len ? len : 1) * sizeof *it->lambda);
     it->mu1 = malloc((len ? len : 1) * sizeof *it->mu1);
-    if (!it->v || !it->events || !it->lambda || !it->mu1) {
+    if ((r->v && !it->v) || !it->events || !it->lambda || !it->mu1) {
         ll_sweep_item_clear(it);
         return ll_err(eb, LL_ERR_NOMEM, "sweep: out of memory");
     }
@@ -66,12 +68,8 @@ ll_status ll_sweep_item_from_trace(ll_sweep_item *it, const ll_trace_result *r,
     const ll_branch *b = &r->cont.branch;
     it->done = 1;
     it->width = r->width, it->dim = r->dim, it->samples = r->samples;
-    if (r->v) {
+    if (r->v)
         memcpy(it->v, r->v, r->width * sizeof *it->v);
-    } else { /* the trace failed before it had v: the JSON says so (empty) */
-        free(it->v);
-        it->v = NULL;
-    }
     it->status = r->status;
     snprintf(it->reason, sizeof it->reason, "%s", r->reason);
     /* lambda1_prime0 is the softening's: the trace records the softening
