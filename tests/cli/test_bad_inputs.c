@@ -308,10 +308,10 @@ static void unwritable_outputs_should_be_refused(void **st)
 }
 
 /* A numerical failure (issue 6 item 4): inputs of order 1e20 make the
- * Hessian at lambda = 0 singular to working precision and the Newton polish
- * of the start fails. Exit 1 with the reason; the JSON records status and
- * reason with null rate and prediction; --out holds only trace.json (no
- * branch.csv or figure that would look like a result). */
+ * Hessian at lambda = 0 singular to working precision and the start fails
+ * (its Newton step or its polish). Exit 1 with the reason; the JSON records
+ * status and reason with null rate and prediction; --out holds only
+ * trace.json (no branch.csv or figure that would look like a result). */
 static void numerical_failure_should_exit_1_with_status_and_nulls(void **st)
 {
     (void)st;
@@ -321,9 +321,20 @@ static void numerical_failure_should_exit_1_with_status_and_nulls(void **st)
     int rc = run("trace --data d.csv --width 3 --out out --json j/t.json");
     if (rc != 1)
         fail_msg("exit %d:\n%s", rc, out);
-    if (!strstr(out, "losslab trace: study: Newton polish of the start did "
-                     "not converge") ||
-        !strstr(out, "lambda1'(0): not computed, no prediction"))
+    /* Which of the two start failures it is depends on rounding inside the
+     * BLAS kernel (on an Intel Xeon the factor has a tiny pivot and Newton
+     * does not converge; on an AMD EPYC with AVX-512 the pivot is exactly
+     * zero). Either is this failure, reported with its own status. */
+    const char *want = NULL;
+    if (strstr(out, "losslab trace: study: Newton polish of the start did "
+                    "not converge"))
+        want = "LL_ERR_NOCONV";
+    else if (strstr(out, "losslab trace: study: Newton step at the start "
+                         "failed: singular system"))
+        want = "LL_ERR_SINGULAR";
+    else
+        fail_msg("neither start failure:\n%s", out);
+    if (!strstr(out, "lambda1'(0): not computed, no prediction"))
         fail_msg("%s", out);
     assert_int_equal(entries("out"), 1); /* trace.json only */
     char path[1024];
@@ -336,7 +347,7 @@ static void numerical_failure_should_exit_1_with_status_and_nulls(void **st)
     cJSON *root = cJSON_Parse(text);
     assert_non_null(root);
     const cJSON *s = cJSON_GetObjectItem(root, "status");
-    assert_string_equal(s->valuestring, "LL_ERR_NOCONV");
+    assert_string_equal(s->valuestring, want);
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(root, "lambda1_prime0")));
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(root, "lambda_star_predicted")));
     cJSON_Delete(root);
