@@ -33,6 +33,8 @@ typedef struct ll_cont_ws {
     size_t newton_iters, steps_rejected;
     double kappa; /* turn per unit length of the last accepted step (0:
                      none yet); see ll_cont_step */
+    double *jac_X; /* m: the point of the last ll_cont_eval_HFp ... */
+    int jac_known; /* ... when set (ll_cont_jac_is_at) */
 } ll_cont_ws;
 
 /* An accepted point of the branch, with its tangent and spectrum. */
@@ -64,6 +66,9 @@ ll_status ll_cont_bordered_solve_nocond(ll_cont_ws *ws, const double *c,
                                         double *rhs);
 /* ws->H = H(X) only (F_p untouched). */
 ll_status ll_cont_eval_H(ll_cont_ws *ws, const double *X);
+/* 1 when H and F_p, as evaluated last, are both at X (H not moved
+ * elsewhere since the ll_cont_eval_HFp at X): its Jacobian can be reused. */
+int ll_cont_jac_is_at(const ll_cont_ws *ws, const double *X);
 /* Solve H y = rhs (n) with ws->H as evaluated last; y overwrites rhs. */
 ll_status ll_cont_hsolve(ll_cont_ws *ws, double *rhs);
 
@@ -161,6 +166,11 @@ void ll_cont_hop_destroy(ll_cont_hop *h); /* NULL-safe */
 /* The operator at X (structured: assembled and factored). */
 ll_status ll_cont_hop_at(ll_cont_ws *ws, const double *X);
 ll_status ll_cont_hop_apply(ll_cont_ws *ws, const double *x, double *y);
+/* The next eigenvalue call is at the branch point of arc coordinate s
+ * (its shift is then predicted from the last ones along the branch). */
+void ll_cont_hop_arc(ll_cont_ws *ws, double s);
+/* 1 when the operator is at X (ll_cont_hop_at(ws, X) would do nothing). */
+int ll_cont_hop_is_at(const ll_cont_ws *ws, const double *X);
 /* R (n x nrhs, leading dimension n) <- H^{-1} R. */
 ll_status ll_cont_hop_solve(ll_cont_ws *ws, size_t nrhs, double *R);
 ll_status ll_cont_hop_norm1(ll_cont_ws *ws, double *nrm);

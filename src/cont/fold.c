@@ -83,6 +83,7 @@ static ll_status fold_jacobian(ll_cont_ws *ws, const double *Y, fold_buf *b)
     size_t n = ws->n, q = b->q;
     const double *phi = Y + n;
     double p = Y[2 * n], *J = b->J;
+    ws->jac_known = 0; /* ws->Fp is overwritten here */
     ll_status st = pb->grad_p(pb->ctx, Y, p, ws->Fp);
     if (st == LL_OK)
         st = pb->hess_p(pb->ctx, Y, p, b->Hp);

@@ -14,6 +14,8 @@
 /* Most eigenpairs deflated at once (hop_matfree.c); the structured path
  * keeps room for them as extra columns of U. */
 #define LL_HOP_DEFL_MAX 8
+/* branch points remembered for the eigensolver's shift (hop.c) */
+#define LL_HOP_HIST 3
 
 typedef struct ll_hop_mf {
     void *lin;          /* the problem's prepared Hessian (NULL: hvp) */
@@ -50,6 +52,14 @@ struct ll_cont_hop {
     double eig_tol;       /* tolerance of the last eigs call */
     double dmu;           /* how far w[0] moved between recent eigs calls
                              (decaying memory): the first shift distance */
+    /* the shift's prediction along the branch (pick_shift): the arc
+     * coordinate of the next eigs call (NaN: not a point of the branch),
+     * the last LL_HOP_HIST branch calls' (s, w[0]), newest first, and how
+     * far the prediction missed lately (decaying memory; NaN: no
+     * prediction yet) */
+    double arc_s, hs[LL_HOP_HIST], hw[LL_HOP_HIST], perr;
+    double pred; /* the prediction of the last call (NaN: none) */
+    int nhist;
     double norm1, hscale; /* NaN until computed at X */
     double *z, *work;     /* n; 2 n + 2 */
     double *zk, *sk;      /* structured: k + 1; k + LL_HOP_DEFL_MAX */

@@ -80,17 +80,36 @@ static double arc_residual(size_t m, const double *c, const double *X,
 }
 
 /* The chord variant (ll_cont_correct_chord) serves the structured path: a
- * Woodbury factor costs O(P N^2) (1.3 s at P = 100,000, N = 500), a solve
- * with it O(P N). So the Jacobian is refreshed (H and F_p at the iterate,
- * one factor) only at the first iterate and when the residual fell by less
- * than LL_CONT_CHORD_RATE over the last update; otherwise the update reuses
- * the last factor (the chord method: linear convergence at a rate ~
- * ||J0^{-1}|| ||J(X) - J0||, small once the first full step has been
- * taken). Iterations are counted in Newton terms: refreshes plus half the
+ * Woodbury factor costs O(P N^2) (1.3 s at P = 100,000, N = 500, with the
+ * Hessian's assembly and norm ~1.7 s), a chord update (gradient, bordered
+ * solve, refinement) O(P N), ~0.25 s there. So the update reuses the last
+ * factor (the chord method: linear convergence at a rate rho ~
+ * ||J0^{-1}|| ||J(X) - J0||), and the Jacobian is refreshed (H and F_p at
+ * the iterate, one factor) only when the chord is slow: rho above
+ * LL_CONT_CHORD_RATE, or more than LL_CONT_CHORD_LEFT further updates at the
+ * observed rho to reach ftol (a refresh costs about six updates, and Newton
+ * then needs one or two); and at the first iterate when the Jacobian last
+ * evaluated is not at Xa. Along the branch the Jacobian at Xa, the last
+ * accepted point, is still factored (its tangent and spectrum used it): the
+ * updates start from it, at a rate ~ ||J^{-1}|| ||J'|| ds (0.01-0.08 on the
+ * m = 1000, d = 100 branch), and a step factors once, at its end point for
+ * the tangent, instead of two or three times. Iterations are counted in Newton terms: refreshes plus half the
  * chord updates (rounded up), so that the step control's fast / slow
  * limits keep their meaning; without chord every update is a refresh and
  * the count is plain Newton's. */
-#define LL_CONT_CHORD_RATE 0.05
+#define LL_CONT_CHORD_RATE 0.5
+#define LL_CONT_CHORD_LEFT 4
+
+/* Refresh the chord's Jacobian? fn, fprev: the residual now and before the
+ * last update. */
+static int chord_slow(double fn, double fprev, double ftol)
+{
+    double rho = fn / fprev;
+    if (!(rho < LL_CONT_CHORD_RATE))
+        return 1;
+    /* log(rho) < 0 here; fn <= ftol leaves only the step test pending */
+    return fn > ftol && log(ftol / fn) / log(rho) > LL_CONT_CHORD_LEFT;
+}
 
 static ll_status correct(ll_cont_ws *ws, double *X, const double *c,
                          const double *Xa, double sigma, int maxit, int chord,
@@ -114,7 +133,8 @@ static ll_status correct(ll_cont_ws *ws, double *X, const double *c,
         if (fn <= ws->ftol && fabs(g) <= 1e-12 * (1.0 + xnorm) &&
             small_step(it, dnorm, xnorm))
             return LL_OK;
-        int fresh = !chord || it == 0 || fn > LL_CONT_CHORD_RATE * fprev;
+        int fresh = !chord || (it == 0 && !ll_cont_jac_is_at(ws, Xa)) ||
+                    (it > 0 && chord_slow(fn, fprev, ws->ftol));
         if ((fresh ? refresh + 1 + (reuse + 1) / 2
                    : refresh + (reuse + 2) / 2) > maxit)
             break;

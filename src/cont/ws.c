@@ -179,8 +179,10 @@ ll_status ll_cont_ws_init(ll_cont_ws *ws, const ll_problem *pb,
     ws->w = malloc(n * sizeof *ws->w);
     ws->tmp = malloc(m * sizeof *ws->tmp);
     ws->tmp2 = malloc(m * sizeof *ws->tmp2);
+    ws->jac_X = malloc(m * sizeof *ws->jac_X);
     ll_status st = LL_OK;
-    if (!ws->F || !ws->Fp || !ws->r || !ws->w || !ws->tmp || !ws->tmp2)
+    if (!ws->F || !ws->Fp || !ws->r || !ws->w || !ws->tmp || !ws->tmp2 ||
+        !ws->jac_X)
         st = ll_err(eb, LL_ERR_NOMEM, "cont: out of memory for n = %zu", n);
     else if (ws->path == LL_HESSIAN_DENSE)
         st = ws_init_dense(ws);
@@ -195,10 +197,11 @@ void ll_cont_ws_free(ll_cont_ws *ws)
 {
     free(ws->F), free(ws->Fp), free(ws->H), free(ws->Hp), free(ws->J);
     free(ws->r), free(ws->w), free(ws->V), free(ws->tmp), free(ws->tmp2);
+    free(ws->jac_X);
     fac_free(ws->fac);
     ll_cont_hop_destroy(ws->hop);
     ws->F = ws->Fp = ws->H = ws->Hp = ws->J = NULL;
-    ws->r = ws->w = ws->V = ws->tmp = ws->tmp2 = NULL;
+    ws->r = ws->w = ws->V = ws->tmp = ws->tmp2 = ws->jac_X = NULL;
     ws->fac = NULL;
     ws->hop = NULL;
 }
@@ -293,13 +296,23 @@ ll_status ll_cont_eval_H(ll_cont_ws *ws, const double *X)
 ll_status ll_cont_eval_HFp(ll_cont_ws *ws, const double *X)
 {
     double p = X[ws->n];
+    ws->jac_known = 0;
     ll_status st = ll_cont_eval_H(ws, X);
     if (st != LL_OK)
         return st;
     st = ws->pb->grad_p(ws->pb->ctx, X, p, ws->Fp);
     if (st != LL_OK)
         return ll_err(ws->eb, st, "cont: grad_p callback failed at p = %g", p);
+    memcpy(ws->jac_X, X, ws->m * sizeof *X);
+    ws->jac_known = 1;
     return LL_OK;
+}
+
+int ll_cont_jac_is_at(const ll_cont_ws *ws, const double *X)
+{
+    if (!ws->jac_known || memcmp(ws->jac_X, X, ws->m * sizeof *X) != 0)
+        return 0;
+    return ws->hop ? ll_cont_hop_is_at(ws, X) : h_is_at(ws, X);
 }
 
 /* The LDL^T factor of the current ws->H (factored now unless it already
@@ -590,6 +603,7 @@ ll_status ll_cont_point_spectrum(ll_cont_ws *ws, ll_cont_point *pt)
     const double *X = pt->X;
     ll_status st = ll_cont_index(ws, X, &pt->index);
     if (st == LL_OK && ws->n_eigs > 0 && ws->hop) {
+        ll_cont_hop_arc(ws, pt->s);
         st = ll_cont_hop_eigs(ws, (size_t)ws->n_eigs, 0, pt->mu, NULL);
     } else if (st == LL_OK && ws->n_eigs > 0) {
         st = ll_sym_eigvals_smallest(ws->n, ws->H, (size_t)ws->n_eigs, pt->mu);
