@@ -210,6 +210,17 @@ typedef struct ll_cont_opts {
     double kernel_ratio_ds;
     /* Hessian representation (see ll_hessian_path); AUTO. */
     ll_hessian_path hessian;
+    /* Optional start vectors of the smallest eigenvalues on the structured
+     * and matrix-free paths (NULL: none; borrowed for the call): n x
+     * eig_start_k, column-major. They seed the eigensolver at the start
+     * point and, when the start's k smallest eigenvalues are one
+     * degenerate cluster (equal to the eigensolver's tolerance), at the
+     * first step too: there the start's eigenvectors are an arbitrary
+     * basis of the cluster, and the directions in which it splits
+     * (ll_model_softening_vectors for the two-layer model at lambda = 0)
+     * find the split eigenvalues at once. */
+    const double *eig_start;
+    size_t eig_start_k;
 } ll_cont_opts;
 
 ll_cont_opts ll_cont_opts_default(void);

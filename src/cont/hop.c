@@ -430,16 +430,30 @@ static ll_status warm_expand(ll_cont_ws *ws)
     return h->kv ? si_struct_block(ws, h->kv, h->V, h->V) : LL_OK;
 }
 
+/* Seed the solver with opts.eig_start (see cont.h): at the first call,
+ * and at the second when the first found a degenerate cluster. */
+static int seed_from_start(const ll_cont_ws *ws)
+{
+    const ll_cont_hop *h = ws->hop;
+    const ll_cont_opts *o = ws->o;
+    return o->eig_start && o->eig_start_k > 0 &&
+           (h->eig_calls == 0 || (h->eig_calls == 1 && h->start_degenerate));
+}
+
 static ll_status eigs_run(ll_cont_ws *ws, size_t k, double tol)
 {
     ll_cont_hop *h = ws->hop;
+    const double *V0 = h->kv ? h->V : NULL;
+    size_t k0 = h->kv;
+    if (seed_from_start(ws))
+        V0 = ws->o->eig_start, k0 = ws->o->eig_start_k;
     int warm = h->kv >= k && h->kv > 0;
     ll_symop_fn expand = NULL;
     double sigma = 0.0, d = 0.0, w0 = warm ? h->w[0] : 0.0, pred = NAN;
     ll_status st = pick_shift(h, k, warm, &sigma, &d, &pred);
     if (st == LL_OK && h->path == LL_HESSIAN_STRUCTURED) {
         if ((st = factor_shift(h, &sigma, d)) == LL_OK &&
-            (st = warm_expand(ws)) == LL_OK)
+            (st = V0 == h->V ? warm_expand(ws) : LL_OK) == LL_OK)
             expand = si_struct;
     } else if (h->path != LL_HESSIAN_STRUCTURED) {
         st = LL_OK; /* block Krylov on H itself (no shift needed) */
@@ -454,8 +468,8 @@ static ll_status eigs_run(ll_cont_ws *ws, size_t k, double tol)
     if (h->path == LL_HESSIAN_STRUCTURED)
         eo.apply_block = op_apply_block;
     ll_eigs_info info;
-    st = ll_eigs_smallest(h->n, k, op_apply, ws, expand, ws,
-                          h->kv ? h->V : NULL, h->kv, &eo, h->w, h->V2, &info);
+    st = ll_eigs_smallest(h->n, k, op_apply, ws, expand, ws, V0, k0, &eo, h->w,
+                          h->V2, &info);
     if (st != LL_OK && st != LL_ERR_NOCONV)
         return st;
     double *t = h->V;
@@ -465,6 +479,8 @@ static ll_status eigs_run(ll_cont_ws *ws, size_t k, double tol)
     h->pred = pred;
     h->kv = k;
     h->eig_known = 1, h->eig_tol = tol;
+    if (h->eig_calls++ == 0)
+        h->start_degenerate = h->w[k - 1] - h->w[0] <= tol * eo.anorm;
     ll_hop_mf_deflate(h); /* the deflation basis of the fallback */
     /* a pair that missed the tolerance by far is an error; a near miss
      * (rounding in the residual) is kept */

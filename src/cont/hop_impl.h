@@ -59,6 +59,8 @@ struct ll_cont_hop {
      * prediction yet) */
     double arc_s, hs[LL_HOP_HIST], hw[LL_HOP_HIST], perr;
     double pred; /* the prediction of the last call (NaN: none) */
+    size_t eig_calls;    /* eigs_run calls so far */
+    int start_degenerate; /* the first call's k eigenvalues were one cluster */
     int nhist;
     double norm1, hscale; /* NaN until computed at X */
     double *z, *work;     /* n; 2 n + 2 */

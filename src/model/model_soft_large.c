@@ -229,9 +229,72 @@ static ll_status soft_check(const ll_model *M, size_t k, const double *speeds,
     return LL_OK;
 }
 
+/* Index of the r-th (0-based) eigenvalue of S nearest zero (ev: d). */
+static size_t nth_nearest_zero(const double *ev, size_t d, size_t r)
+{
+    size_t best = 0;
+    for (size_t a = 0; a < d; a++) { /* rank of a by |ev|, ties by index */
+        size_t rank = 0;
+        for (size_t b = 0; b < d; b++)
+            rank += fabs(ev[b]) < fabs(ev[a]) ||
+                    (fabs(ev[b]) == fabs(ev[a]) && b < a);
+        if (rank == r)
+            best = a;
+    }
+    return best;
+}
+
+/* Column t of V (P x k): the unit direction dW of speed t. For S(mu) y = 0
+ * (y: the eigenvector of S(mu) whose eigenvalue is the r-th nearest zero,
+ * r = how many earlier speeds equal this one to 1e-12 relative, so that a
+ * repeated speed gets independent vectors), dW_j = (v_j A_j - mu I)^{-1}
+ * v_j y = Q_j diag(wts) (G y)_j: then sum_j v_j dW_j = S(mu) y = 0 (dW is
+ * in E) and (D - mu I) dW = C^T y, the KKT eigen-equation. Q_j = G_j^T /
+ * v_j (G's rows are v_j Q_j[:, c]^T); a unit with v_j = 0 has dW_j = 0. */
+static ll_status soft_vectors(soft_ws *w, const double *v, size_t k,
+                              const double *speeds, double *V)
+{
+    size_t d = w->d, md = w->md;
+    for (size_t t = 0; t < k; t++) {
+        double mu = speeds[t], *col = V + t * md;
+        size_t r = 0;
+        for (size_t s = 0; s < t; s++)
+            r += fabs(speeds[s] - speeds[t]) <=
+                 1e-12 * fmax(fabs(speeds[t]), w->scale);
+        long c, neg;
+        ll_status st = soft_eval(w, &mu, &c, &neg);
+        if (st != LL_OK)
+            return st;
+        size_t i = nth_nearest_zero(w->ev, d, r < d ? r : d - 1);
+        ll_gemv(0, md, d, 1.0, w->G, md, w->V + i * d, 0.0, w->gy);
+        for (size_t q = 0; q < md; q++)
+            w->gy[q] *= w->wts[q];
+        for (size_t j = 0; j < w->m; j++)
+            for (size_t a = 0; a < d; a++) {
+                double acc = 0.0;
+                for (size_t q = 0; q < d && v[j] != 0.0; q++)
+                    acc += w->G[j * d + q + a * md] * w->gy[j * d + q];
+                col[j * d + a] = v[j] != 0.0 ? acc / v[j] : 0.0;
+            }
+        double nrm = ll_nrm2(md, col);
+        if (!(nrm > 0.0) || !isfinite(nrm))
+            return LL_ERR_SINGULAR;
+        for (size_t q = 0; q < md; q++)
+            col[q] /= nrm;
+    }
+    return LL_OK;
+}
+
 ll_status ll_model_softening_smallest(const ll_model *M, size_t k,
                                       double *speeds, double *noise,
                                       ll_errbuf *eb)
+{
+    return ll_model_softening_vectors(M, k, speeds, noise, NULL, eb);
+}
+
+ll_status ll_model_softening_vectors(const ll_model *M, size_t k,
+                                     double *speeds, double *noise, double *V,
+                                     ll_errbuf *eb)
 {
     ll_status st = soft_check(M, k, speeds, eb);
     if (st != LL_OK)
@@ -258,6 +321,8 @@ ll_status ll_model_softening_smallest(const ll_model *M, size_t k,
         w.T = K;
         if (st == LL_OK)
             st = soft_bisect(&w, k, lo, hi, speeds);
+        if (st == LL_OK && V)
+            st = soft_vectors(&w, M->v0, k, speeds, V);
         if (st != LL_OK)
             ll_err(eb, st, "model: softening: a d x d eigenproblem failed");
     }

@@ -184,9 +184,11 @@ static void trace_closed_form(ll_model *M, const ll_trace_opts *o,
  * eigenvalue is alpha with multiplicity (m-1)d and its speeds are the closed
  * form's, of which the k smallest are computed (soft.speeds holds those k,
  * ascending; soft.multiplicity stays (m-1)d). Rate, noise and prediction
- * follow ll_bif_softening's convention (bif.h). */
+ * follow ll_bif_softening's convention (bif.h). *vec (caller frees; NULL
+ * if not computed): the speeds' directions, P x k, the continuation's
+ * eigenvalue start (ll_cont_opts.eig_start). */
 static void trace_soft_large(ll_model *M, const ll_trace_opts *o,
-                             ll_trace_result *res)
+                             ll_trace_result *res, double **vec)
 {
     ll_errbuf eb2 = {{0}};
     size_t len = (res->width - 1) * res->dim;
@@ -206,16 +208,19 @@ static void trace_soft_large(ll_model *M, const ll_trace_opts *o,
     size_t k = soft_k(len);
     double noise = NAN;
     res->soft.speeds = malloc(k * sizeof(double));
+    /* the directions only help the eigensolver: without memory for them
+     * the run goes on without */
+    *vec = malloc(ll_model_nparams(M) * k * sizeof **vec);
     if (!res->soft.speeds)
         res->soft_status = ll_err(&eb2, LL_ERR_NOMEM, "study: out of memory");
     else
-        res->soft_status = ll_model_softening_smallest(M, k, res->soft.speeds,
-                                                       &noise, &eb2);
+        res->soft_status = ll_model_softening_vectors(
+            M, k, res->soft.speeds, &noise, *vec, &eb2);
     snprintf(res->soft_reason, sizeof res->soft_reason, "%s",
              res->soft_status != LL_OK ? eb2.msg : "");
     if (res->soft_status != LL_OK) {
-        free(res->soft.speeds);
-        res->soft.speeds = NULL;
+        free(res->soft.speeds), free(*vec);
+        res->soft.speeds = NULL, *vec = NULL;
         return;
     }
     double s0 = res->soft.speeds[0];
@@ -233,7 +238,7 @@ static void trace_soft_large(ll_model *M, const ll_trace_opts *o,
  * general route (ll_bif_softening: dense Hessian and eigendecomposition)
  * runs only when the continuation itself runs dense. */
 static void trace_softening(ll_model *M, const ll_trace_opts *o,
-                            ll_trace_result *res)
+                            ll_trace_result *res, double **vec)
 {
     ll_problem pb;
     ll_errbuf eb2 = {{0}};
@@ -255,7 +260,7 @@ static void trace_softening(ll_model *M, const ll_trace_opts *o,
         trace_closed_form(M, o, res, NULL, 0);
     } else {
         size_t len = (res->width - 1) * res->dim;
-        trace_soft_large(M, o, res);
+        trace_soft_large(M, o, res, vec);
         int ok = res->soft_status == LL_OK;
         trace_closed_form(M, o, res, ok ? res->soft.speeds : NULL,
                           ok ? soft_k(len) : 0);
@@ -302,11 +307,16 @@ ll_status ll_trace_run(const ll_data *D, const ll_trace_opts *o,
         res->time_total = res->time_setup;
         return trace_fail(res, st, eb);
     }
-    trace_softening(M, o, res);
+    double *vec = NULL;
+    trace_softening(M, o, res, &vec);
     double t2 = now_s();
     res->time_softening = t2 - t1;
     ll_model_problem(M, &pb);
-    st = ll_cont_run(&pb, res->theta0, 0.0, &o->cont, &res->cont, eb);
+    ll_cont_opts co = o->cont;
+    if (vec && !co.eig_start)
+        co.eig_start = vec, co.eig_start_k = res->soft.n_speeds;
+    st = ll_cont_run(&pb, res->theta0, 0.0, &co, &res->cont, eb);
+    free(vec);
     double t3 = now_s();
     res->time_cont = t3 - t2;
     res->time_total = t3 - t0;

@@ -253,6 +253,76 @@ static void softening_smallest_should_be_consistent_at_large_width(void **st)
     fx_data_free(&D);
 }
 
+/* The softening directions (ll_model_softening_vectors) are what
+ * first-order degenerate perturbation theory says at lambda = 0: at the
+ * linear start theta0, every dW in E is an eigenvector of H(theta0, 0)
+ * with eigenvalue alpha, and dW with speed s satisfies P_E (H_l dW - s dW)
+ * = 0 (H_l = dH/dlambda, P_E x = x_j - v_j (sum_i v_i x_i) / |v|^2, the
+ * projector onto E = {sum_j v_j dW_j = 0}); distinct speeds give
+ * orthonormal directions. Checked through the problem's hvp and
+ * hess_p_vec, which do not share code with the softening. Tolerance:
+ * the products sum N terms and the speeds and y carry the bisection's 2 eps
+ * and an eigenvector of a d x d S(mu) near its zero eigenvalue, accurate to
+ * ~eps ||S|| / gap(S). Measured: 1e-13 (relative to alpha) and 2e-15
+ * (relative to max |H_l dW|); 1e-10 leaves room for other data and still
+ * catches a wrong parameter order or a wrong speed (O(1) relative: a
+ * transposed Q_j gives 279). */
+static void softening_vectors_should_be_first_order_eigenvectors(void **st)
+{
+    (void)st;
+    ll_data D;
+    fx_data(&D, 120, 4, 21);
+    size_t m = 12, d = 4, P = m * d, k = 6;
+    double alpha = 4e-3;
+    ll_model *M = fx_model(&D, m, ll_act_find("tanh"), alpha, 0, 0);
+    ll_errbuf eb = {{0}};
+    double sp[6], sp2[6], noise, *V = malloc(P * k * sizeof *V);
+    double *th = malloc(4 * P * sizeof *th), *y = th + P, *z = y + P;
+    double *proj = z + P;
+    assert_true(V && th);
+    if (ll_model_softening_vectors(M, k, sp, &noise, V, &eb) != LL_OK)
+        fail_msg("%s", eb.msg);
+    assert_int_equal(ll_model_softening_smallest(M, k, sp2, NULL, &eb), LL_OK);
+    fx_expect_close("speeds with and without vectors", "m=12",
+                    fx_maxdiff(k, sp, sp2), 0.0);
+    assert_int_equal(ll_model_linear_start(M, th, &eb), LL_OK);
+    ll_problem pb;
+    ll_model_problem(M, &pb);
+    const double *v = ll_model_v(M);
+    double vv = 0.0;
+    for (size_t j = 0; j < m; j++)
+        vv += v[j] * v[j];
+    for (size_t t = 0; t < k; t++) {
+        const double *w = V + t * P;
+        assert_int_equal(pb.hvp(pb.ctx, th, 0.0, w, y), LL_OK);
+        double e = 0.0;
+        for (size_t i = 0; i < P; i++)
+            e = fmax(e, fabs(y[i] - alpha * w[i]));
+        fx_expect_close("H0 dW = alpha dW", "speed", e / alpha, 1e-10);
+        assert_int_equal(pb.hess_p_vec(pb.ctx, th, 0.0, w, z), LL_OK);
+        double scale = fx_maxabs(P, z);
+        for (size_t i = 0; i < P; i++)
+            z[i] -= sp[t] * w[i];
+        for (size_t a = 0; a < d; a++) { /* P_E z */
+            double c = 0.0;
+            for (size_t j = 0; j < m; j++)
+                c += v[j] * z[j * d + a];
+            for (size_t j = 0; j < m; j++)
+                proj[j * d + a] = z[j * d + a] - v[j] * c / vv;
+        }
+        fx_expect_close("P_E (H_l dW - s dW)", "speed",
+                        fx_maxabs(P, proj) / scale, 1e-10);
+        for (size_t u = 0; u <= t; u++) {
+            double g = ll_dot(P, w, V + u * P) - (u == t ? 1.0 : 0.0);
+            fx_expect_close("V^T V = I", "pair", fabs(g), 1e-10);
+        }
+    }
+    free(V);
+    free(th);
+    ll_model_destroy(M);
+    fx_data_free(&D);
+}
+
 /* P = 600,000 at N = 40: a dense Hessian would need 2.9 TB (refused before),
  * the model needs 40 x 600,000 doubles = 192 MB at most: accepted now (and
  * nothing of that size is allocated at creation). A width whose N x P array
@@ -285,6 +355,7 @@ int main(void)
         cmocka_unit_test(problem_should_carry_the_large_ops_when_expected),
         cmocka_unit_test(softening_smallest_should_equal_the_closed_form),
         cmocka_unit_test(softening_smallest_should_be_consistent_at_large_width),
+        cmocka_unit_test(softening_vectors_should_be_first_order_eigenvectors),
         cmocka_unit_test(only_sizes_the_model_cannot_hold_should_be_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
