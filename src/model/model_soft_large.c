@@ -157,15 +157,17 @@ static void soft_narrow(double *lo, double *hi, size_t t, size_t k, long c,
     }
 }
 
-/* One speed: safeguarded Newton inside the bracket [lo[t], hi[t]] (a
- * bisection step whenever the Newton point leaves the bracket or the bracket
- * did not halve in two steps), until the bracket or the Newton step is below
- * 2 eps relative (floored at 1e-3 eps ||D||). */
+/* One speed: safeguarded Newton inside the bracket [lo[t], hi[t]] from x0
+ * (a bisection step whenever the Newton point leaves the bracket, or
+ * neither the bracket nor the Newton step halved in two steps: Newton from
+ * one side moves only one end of the bracket), until the bracket or the
+ * Newton step is below 2 eps relative (floored at 1e-3 eps ||D||). */
 static ll_status soft_one(soft_ws *w, size_t t, size_t k, double *lo,
-                          double *hi, double *speed)
+                          double *hi, double x0, double *speed)
 {
     double floor_tol = 1e-3 * DBL_EPSILON * w->scale;
-    double x = lo[t] + 0.5 * (hi[t] - lo[t]), wp1 = INFINITY, wp2 = INFINITY;
+    double x = x0 > lo[t] && x0 < hi[t] ? x0 : lo[t] + 0.5 * (hi[t] - lo[t]);
+    double wp1 = INFINITY, wp2 = INFINITY, dp1 = INFINITY, dp2 = INFINITY;
     for (int it = 0; it < 400; it++) {
         double mid = lo[t] + 0.5 * (hi[t] - lo[t]);
         double tol = fmax(2.0 * DBL_EPSILON * fabs(mid), floor_tol);
@@ -178,15 +180,17 @@ static ll_status soft_one(soft_ws *w, size_t t, size_t k, double *lo,
         soft_narrow(lo, hi, t, k, c, x);
         double xn = x;
         int nt = soft_newton(w, x, c, neg, t, &xn);
-        if (nt && fabs(xn - x) <= fmax(2.0 * DBL_EPSILON * fabs(x), floor_tol)
-            && xn >= lo[t] && xn <= hi[t]) {
+        double dx = fabs(xn - x);
+        if (nt && dx <= fmax(2.0 * DBL_EPSILON * fabs(x), floor_tol) &&
+            xn >= lo[t] && xn <= hi[t]) {
             *speed = xn;
             return LL_OK;
         }
         double width = hi[t] - lo[t];
-        if (!nt || xn <= lo[t] || xn >= hi[t] || width > 0.5 * wp2)
-            xn = lo[t] + 0.5 * width;
-        wp2 = wp1, wp1 = width, x = xn;
+        if (!nt || xn <= lo[t] || xn >= hi[t] ||
+            (width > 0.5 * wp2 && !(dx <= 0.5 * dp2)))
+            xn = lo[t] + 0.5 * width, dx = INFINITY;
+        wp2 = wp1, wp1 = width, dp2 = dp1, dp1 = dx, x = xn;
     }
     *speed = lo[t] + 0.5 * (hi[t] - lo[t]);
     return LL_OK;
@@ -205,7 +209,14 @@ static ll_status soft_bisect(soft_ws *w, size_t k, double *lo, double *hi,
     for (size_t t = 0; t < k; t++) {
         if (t > 0)
             lo[t] = fmax(lo[t], speeds[t - 1] - margin);
-        ll_status st = soft_one(w, t, k, lo, hi, speeds + t);
+        /* start just above the last speed, by the last spacing: the
+         * speeds come in clusters, and there count(x) = t or t + 1, where
+         * Newton applies (the bracket's midpoint can lie ~d eigenvalues
+         * of D away) */
+        double x0 = NAN;
+        if (t >= 2 && speeds[t - 1] > speeds[t - 2])
+            x0 = speeds[t - 1] + (speeds[t - 1] - speeds[t - 2]);
+        ll_status st = soft_one(w, t, k, lo, hi, x0, speeds + t);
         if (st != LL_OK)
             return st;
     }
