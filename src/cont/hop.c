@@ -334,8 +334,7 @@ static double predict_w0(const ll_cont_hop *h)
 }
 
 /* After a call at the branch point h->arc_s: its w[0] joins the history
- * (newest first),
- * and the prediction's miss the error memory. */
+ * (newest first), and the prediction's miss the error memory. */
 static void record_arc(ll_cont_hop *h, double pred)
 {
     if (!isfinite(h->arc_s) || h->kv == 0)

@@ -93,10 +93,10 @@ static double arc_residual(size_t m, const double *c, const double *X,
  * accepted point, is still factored (its tangent and spectrum used it): the
  * updates start from it, at a rate ~ ||J^{-1}|| ||J'|| ds (0.01-0.08 on the
  * m = 1000, d = 100 branch), and a step factors once, at its end point for
- * the tangent, instead of two or three times. Iterations are counted in Newton terms: refreshes plus half the
- * chord updates (rounded up), so that the step control's fast / slow
- * limits keep their meaning; without chord every update is a refresh and
- * the count is plain Newton's. */
+ * the tangent, instead of two or three times. Iterations are counted in
+ * Newton terms: refreshes plus half the chord updates (rounded up), so that
+ * the step control's fast / slow limits keep their meaning; without chord
+ * every update is a refresh and the count is plain Newton's. */
 #define LL_CONT_CHORD_RATE 0.5
 #define LL_CONT_CHORD_LEFT 4
 
