@@ -439,7 +439,8 @@ static int seed_from_start(const ll_cont_ws *ws)
            (h->eig_calls == 0 || (h->eig_calls == 1 && h->start_degenerate));
 }
 
-static ll_status eigs_run(ll_cont_ws *ws, size_t k, double tol)
+/* *pred: the shift's prediction of w[0] (NaN when none was used). */
+static ll_status eigs_run(ll_cont_ws *ws, size_t k, double tol, double *pred)
 {
     ll_cont_hop *h = ws->hop;
     const double *V0 = h->kv ? h->V : NULL;
@@ -448,8 +449,8 @@ static ll_status eigs_run(ll_cont_ws *ws, size_t k, double tol)
         V0 = ws->o->eig_start, k0 = ws->o->eig_start_k;
     int warm = h->kv >= k && h->kv > 0;
     ll_symop_fn expand = NULL;
-    double sigma = 0.0, d = 0.0, w0 = warm ? h->w[0] : 0.0, pred = NAN;
-    ll_status st = pick_shift(h, k, warm, &sigma, &d, &pred);
+    double sigma = 0.0, d = 0.0, w0 = warm ? h->w[0] : 0.0;
+    ll_status st = pick_shift(h, k, warm, &sigma, &d, pred);
     if (st == LL_OK && h->path == LL_HESSIAN_STRUCTURED) {
         if ((st = factor_shift(h, &sigma, d)) == LL_OK &&
             (st = V0 == h->V ? warm_expand(ws) : LL_OK) == LL_OK)
@@ -475,7 +476,6 @@ static ll_status eigs_run(ll_cont_ws *ws, size_t k, double tol)
     h->V = h->V2, h->V2 = t;
     if (warm)
         h->dmu = fmax(0.5 * h->dmu, fabs(h->w[0] - w0));
-    h->pred = pred;
     h->kv = k;
     h->eig_known = 1, h->eig_tol = tol;
     if (h->eig_calls++ == 0)
@@ -537,11 +537,11 @@ ll_status ll_cont_hop_eigs(ll_cont_ws *ws, size_t k, int event, double *w,
         return ll_err(ws->eb, st, "cont: out of memory for %zu eigenvectors",
                       k);
     st = ll_cont_hop_hscale(ws, &s);
-    h->pred = NAN;
+    double pred = NAN;
     if (st == LL_OK && !(h->eig_known && h->kv >= k && h->eig_tol <= tol))
-        st = eigs_run(ws, k, tol);
+        st = eigs_run(ws, k, tol, &pred);
     if (st == LL_OK)
-        record_arc(h, h->pred);
+        record_arc(h, pred);
     h->arc_s = NAN;
     if (st != LL_OK)
         return ll_err(ws->eb, st, "cont: %s eigensolver failed at p = %g "

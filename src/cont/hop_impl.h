@@ -58,7 +58,6 @@ struct ll_cont_hop {
      * far the prediction missed lately (decaying memory; NaN: no
      * prediction yet) */
     double arc_s, hs[LL_HOP_HIST], hw[LL_HOP_HIST], perr;
-    double pred; /* the prediction of the last call (NaN: none) */
     size_t eig_calls;    /* eigs_run calls so far */
     int start_degenerate; /* the first call's k eigenvalues were one cluster */
     int nhist;

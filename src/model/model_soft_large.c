@@ -283,8 +283,9 @@ static ll_status soft_vectors(soft_ws *w, const double *v, size_t k,
         for (size_t j = 0; j < w->m; j++)
             for (size_t a = 0; a < d; a++) {
                 double acc = 0.0;
-                for (size_t q = 0; q < d && v[j] != 0.0; q++)
+                for (size_t q = 0; q < d; q++)
                     acc += w->G[j * d + q + a * md] * w->gy[j * d + q];
+                /* G's rows of a unit with v_j = 0 are 0: so is dW_j */
                 col[j * d + a] = v[j] != 0.0 ? acc / v[j] : 0.0;
             }
         double nrm = ll_nrm2(md, col);

@@ -40,25 +40,45 @@ typedef struct run {
     int index0;
 } run;
 
-static void trace_with(ll_hessian_path path, size_t width, run *out)
+/* The built-in problem at a width: data, model, its linear start x0 and
+ * its ll_problem. */
+typedef struct fixture {
+    ll_data D;
+    ll_model *M;
+    double *x0;
+    ll_problem pb;
+} fixture;
+
+static void fixture_init(fixture *f, size_t width)
 {
-    ll_data D = {0};
+    memset(f, 0, sizeof *f);
     ll_gen_opts g = ll_gen_opts_default();
-    assert_int_equal(ll_data_generate(&D, &g, NULL), LL_OK);
+    assert_int_equal(ll_data_generate(&f->D, &g, NULL), LL_OK);
     ll_model_opts mo = ll_model_opts_default();
     mo.width = width;
-    ll_model *M = NULL;
     ll_errbuf eb = {{0}};
-    assert_int_equal(ll_model_create(&M, &D, &mo, &eb), LL_OK);
-    size_t P = ll_model_nparams(M);
-    double *x0 = malloc(P * sizeof *x0);
-    assert_non_null(x0);
-    assert_int_equal(ll_model_linear_start(M, x0, &eb), LL_OK);
-    ll_problem pb;
-    ll_model_problem(M, &pb);
+    assert_int_equal(ll_model_create(&f->M, &f->D, &mo, &eb), LL_OK);
+    f->x0 = malloc(ll_model_nparams(f->M) * sizeof *f->x0);
+    assert_non_null(f->x0);
+    assert_int_equal(ll_model_linear_start(f->M, f->x0, &eb), LL_OK);
+    ll_model_problem(f->M, &f->pb);
+}
+
+static void fixture_free(fixture *f)
+{
+    free(f->x0);
+    ll_model_destroy(f->M);
+    ll_data_free(&f->D);
+}
+
+static void trace_with(ll_hessian_path path, size_t width, run *out)
+{
+    fixture f;
+    fixture_init(&f, width);
+    ll_errbuf eb = {{0}};
     ll_cont_opts o = ll_cont_opts_default();
     o.hessian = path;
-    ll_status st = ll_cont_run(&pb, x0, 0.0, &o, &out->r, &eb);
+    ll_status st = ll_cont_run(&f.pb, f.x0, 0.0, &o, &out->r, &eb);
     if (st < 0)
         fail_msg("%s path: %s", ll_hessian_path_str(path), eb.msg);
     assert_int_equal(st, LL_STOP_PARAM);
@@ -66,9 +86,7 @@ static void trace_with(ll_hessian_path path, size_t width, run *out)
     assert_true(b->len > 2 && b->n_eigs == 6);
     memcpy(out->mu, b->mu, 6 * sizeof *out->mu);
     out->index0 = b->index[0];
-    free(x0);
-    ll_model_destroy(M);
-    ll_data_free(&D);
+    fixture_free(&f);
 }
 
 static void expect_same_events(const run *a, const run *b, const char *what)
@@ -188,27 +206,17 @@ static ll_status count_struct(void *c, const double *x, double p, double *B,
 static void structured_steps_should_factor_about_once(void **state)
 {
     (void)state;
-    ll_data D = {0};
-    ll_gen_opts g = ll_gen_opts_default();
-    assert_int_equal(ll_data_generate(&D, &g, NULL), LL_OK);
-    ll_model_opts mo = ll_model_opts_default();
-    mo.width = 120;
-    ll_model *M = NULL;
-    ll_errbuf eb = {{0}};
-    assert_int_equal(ll_model_create(&M, &D, &mo, &eb), LL_OK);
-    size_t P = ll_model_nparams(M);
-    double *x0 = malloc(P * sizeof *x0);
-    assert_non_null(x0);
-    assert_int_equal(ll_model_linear_start(M, x0, &eb), LL_OK);
-    ll_problem pb;
-    ll_model_problem(M, &pb);
+    fixture f;
+    fixture_init(&f, 120);
+    ll_problem pb = f.pb;
     counted_inner = pb;
     counted_calls = 0;
     pb.hess_struct = count_struct;
+    ll_errbuf eb = {{0}};
     ll_cont_opts o = ll_cont_opts_default();
     o.hessian = LL_HESSIAN_STRUCTURED;
     ll_cont_result r;
-    assert_int_equal(ll_cont_run(&pb, x0, 0.0, &o, &r, &eb), LL_STOP_PARAM);
+    assert_int_equal(ll_cont_run(&pb, f.x0, 0.0, &o, &r, &eb), LL_STOP_PARAM);
     size_t steps = r.branch.len - 1;
     print_message("structured m = 120: %zu factors for %zu steps (%zu "
                   "refused), %zu corrector iterations\n", counted_calls, steps,
@@ -219,9 +227,7 @@ static void structured_steps_should_factor_about_once(void **state)
     if ((double)counted_calls > 1.25 * (double)(steps + r.steps_rejected) + 3)
         fail_msg("%zu factors for %zu steps", counted_calls, steps);
     ll_cont_result_free(&r);
-    free(x0);
-    ll_model_destroy(M);
-    ll_data_free(&D);
+    fixture_free(&f);
 }
 
 /* Stand-ins: the resolution only looks at which ops are present. */
