@@ -24,7 +24,8 @@
  * followed by iterative refinement against the exact product A x
  * (ll_bdlr_apply), so the backward error is at rounding level whenever
  * cond(A) eps < 1. Cost of a factor: two dsyrk of n x k (C, and U^T U for
- * the exact Frobenius norm), n k^2 flops each, plus the block
+ * the exact Frobenius norm, unless the caller gives U^T U:
+ * ll_bdlr_factor_gram), n k^2 flops each, plus the block
  * eigendecompositions; see bench/bdlr_rates.c.
  *
  * Ownership: ll_bdlr_factor COPIES B and s and BORROWS U (U may be hundreds
@@ -70,6 +71,19 @@ void ll_bdlr_destroy(ll_bdlr *f); /* NULL-safe */
  * not fit; LL_ERR_NOCONV / LL_ERR_LAPACK from a block eigensolver. */
 ll_status ll_bdlr_factor(ll_bdlr *f, const double *B, const double *U,
                          const double *s, size_t k, double sigma);
+
+/* ll_bdlr_factor with G = U^T U given (k x k, column-major, leading
+ * dimension k; only the lower triangle is read; NULL: computed as in
+ * ll_bdlr_factor). The factor needs U^T U only for ||A||_F and the clamping
+ * scale, and its dsyrk costs n k^2 flops, as much as the capacitance
+ * itself; a caller that has it more cheaply from U's structure passes it
+ * (the two-layer model: (X X^T) o (C^T C), N^2 (m + d) flops instead of
+ * N^2 m d, see ll_model_hess_struct). G must be U^T U of this U up to
+ * rounding: a NaN or Inf in U is then detected through G's diagonal.
+ * Results as ll_bdlr_factor's up to the rounding of G. */
+ll_status ll_bdlr_factor_gram(ll_bdlr *f, const double *B, const double *U,
+                              const double *s, size_t k, double sigma,
+                              const double *G);
 
 /* Factor into f the matrix src last factored, at another shift: A' =
  * blockdiag(B) - sigma I + U diag(s) U^T with src's B, s and U (U stays

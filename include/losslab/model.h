@@ -102,11 +102,16 @@ ll_status ll_model_hess_lambda_vec(const ll_model *M, const double *theta,
  *           column-major at B + j d d; m d^2 values),
  *     U   (P x N, column-major): column n = (1/sqrt(N)) df(x_n)/dtheta, i.e.
  *           rows j d .. j d + d - 1 are v_j h'(z_nj) x_n / sqrt(N).
- * B and U are caller-owned and overwritten. O(N P + m N d^2) time, O(N m)
- * scratch allocated per call. LL_ERR_ARG on NULL or a non-default model,
- * LL_ERR_NOMEM. */
+ *     G   (N x N, column-major, both triangles; only when G != NULL):
+ *           U^T U = (C^T C) o (X X^T), C[j, n] = v_j h'(z_nj) / sqrt(N)
+ *           (the empirical NTK Gram matrix), in O(N^2 (m + d)) instead of
+ *           the O(N^2 P) of forming it from U (ll_bdlr_factor_gram).
+ * B, U and G are caller-owned and overwritten. O(N P + m N d^2) time, O(N m
+ * + N^2) scratch allocated per call. LL_ERR_ARG on NULL (B, U, theta) or a
+ * non-default model, LL_ERR_NOMEM. */
 ll_status ll_model_hess_struct(const ll_model *M, const double *theta,
-                               double lambda, double *B, double *U);
+                               double lambda, double *B, double *U,
+                               double *G);
 
 /* D^kL[u, ..., u] for k = 1..4 (k = 1: g.u, k = 2: u^T H u). */
 ll_status ll_model_dir(const ll_model *M, const double *theta, double lambda,

@@ -65,11 +65,15 @@ typedef struct ll_problem {
      * sizes are the fields below (all 0 when the problem has no such
      * structure). For the two-layer model (default options: fixed v, no
      * biases): nb = m, bs = d, k = N, B_j the residual + regularisation
-     * block of unit j and U = J^T / sqrt(N) (MATH.md section 1). Needed by
-     * the structured path: one call per continuation point, O(n k) memory
-     * in U (held by the caller), model cost O(N P + m N d^2). */
+     * block of unit j and U = J^T / sqrt(N) (MATH.md section 1). When G
+     * is not NULL it also fills G = U^T U (k x k, column-major, at least
+     * the lower triangle), which the structured path's factor needs and
+     * would otherwise form from U at n k^2 flops (ll_bdlr_factor_gram).
+     * Needed by the structured path: one call per continuation point,
+     * O(n k) memory in U (held by the caller), model cost O(N P + m N d^2
+     * + N^2 m). */
     ll_status (*hess_struct)(void *ctx, const double *x, double p, double *B,
-                             double *U);
+                             double *U, double *G);
     size_t struct_nb, struct_bs, struct_k;
     /* A prepared Hessian, for many products H u at one point (Krylov
      * solvers and eigensolvers do tens to hundreds per point): hlin_set

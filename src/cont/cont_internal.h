@@ -79,8 +79,10 @@ ll_status ll_cont_newton_fixed_p(ll_cont_ws *ws, double *x, double p,
  * overwritten by the solution. */
 ll_status ll_cont_correct(ll_cont_ws *ws, double *X, const double *c,
                           const double *Xa, double sigma, int *its);
-/* The chord variant for the structured path (newton.c): the factor is
- * refreshed only when the residual stalls; *its in Newton iterations
+/* The continuation step's correctors (step.c) take at least one update,
+ * even from a predictor that meets the tolerance (newton.c,
+ * step_converged). The chord variant for the structured path: the factor
+ * is refreshed only when the residual stalls; *its in Newton iterations
  * (refreshes + half the chord updates); at most maxit (<= newton_maxit)
  * of those. */
 ll_status ll_cont_correct_chord(ll_cont_ws *ws, double *X, const double *c,

@@ -2,7 +2,8 @@
  * (cont.h, ll_hessian_path; issue 5): everything ws.c does with the dense
  * H, done without it.
  *
- * STRUCTURED: H = blockdiag(B) + U U^T from the problem's hess_struct,
+ * STRUCTURED: H = blockdiag(B) + U U^T from the problem's hess_struct
+ * (with U^T U, which the model has cheaply: ll_bdlr_factor_gram),
  * factored once per point by ll_bdlr (Woodbury solves, Haynsworth inertia:
  * the Morse index is exact). The smallest eigenvalues come from block
  * Rayleigh-Ritz (ll_eigs_smallest) whose subspace is expanded by the
@@ -67,7 +68,8 @@ void ll_cont_hop_destroy(ll_cont_hop *h)
         return;
     ll_hop_mf_free(h, h->ws->pb); /* both paths allocate it */
     ll_bdlr_destroy(h->f0), ll_bdlr_destroy(h->fs), ll_bdlr_destroy(h->ft);
-    free(h->X), free(h->B), free(h->U), free(h->V), free(h->V2), free(h->w);
+    free(h->X), free(h->B), free(h->U), free(h->G), free(h->V), free(h->V2);
+    free(h->w);
     free(h->z), free(h->zk), free(h->sk), free(h->zkb), free(h->work);
     free(h->iwork), free(h);
 }
@@ -83,7 +85,8 @@ static ll_status hop_alloc_struct(ll_cont_hop *h, const ll_problem *pb)
     h->U = malloc(h->n * (h->k + LL_HOP_DEFL_MAX) * sizeof *h->U);
     h->zk = malloc((h->k + 1) * sizeof *h->zk);
     h->sk = malloc((h->k + LL_HOP_DEFL_MAX) * sizeof *h->sk);
-    if (!h->B || !h->U || !h->zk || !h->sk)
+    h->G = malloc((h->k * h->k + 1) * sizeof *h->G);
+    if (!h->B || !h->U || !h->zk || !h->sk || !h->G)
         return LL_ERR_NOMEM;
     ll_status st = ll_bdlr_create(&h->f0, h->nb, h->bs, h->k);
     if (st == LL_OK)
@@ -142,11 +145,13 @@ ll_status ll_cont_hop_at(ll_cont_ws *ws, const double *X)
     h->norm1 = h->hscale = NAN;
     memcpy(h->X, X, ws->m * sizeof *X);
     if (h->path == LL_HESSIAN_STRUCTURED) {
-        ll_status st = pb->hess_struct(pb->ctx, X, X[ws->n], h->B, h->U);
+        ll_status st =
+            pb->hess_struct(pb->ctx, X, X[ws->n], h->B, h->U, h->G);
         if (st != LL_OK)
             return ll_err(ws->eb, st, "cont: hess_struct callback failed at "
                           "p = %g", X[ws->n]);
-        h->fac_st = ll_bdlr_factor(h->f0, h->B, h->U, NULL, h->k, 0.0);
+        h->fac_st =
+            ll_bdlr_factor_gram(h->f0, h->B, h->U, NULL, h->k, 0.0, h->G);
         if (h->fac_st == LL_ERR_NOMEM)
             return ll_err(ws->eb, LL_ERR_NOMEM, "cont: out of memory "
                           "factoring the structured Hessian");

@@ -44,6 +44,7 @@ struct ll_cont_hop {
     int fac_ok;           /* structured: f0 factored */
     ll_status fac_st;     /* why not */
     double *B, *U;        /* structured: blocks, U (n x (k + defl.)) */
+    double *G;            /* structured: U^T U of H's k columns (k x k) */
     struct ll_bdlr *f0, *fs; /* factor of H; of H - sigma I */
     double *V, *V2;       /* n x kv: eigenvectors (warm start), scratch */
     double *w;            /* kv eigenvalues */

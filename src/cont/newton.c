@@ -9,7 +9,9 @@
  *
  * Converged when ||F|| <= newton_tol * gscale, the arc constraint holds to
  * rounding, and the last correction was small (so that a lucky small
- * residual on an ill-conditioned system is not mistaken for convergence).
+ * residual on an ill-conditioned system is not mistaken for convergence);
+ * a continuation step's corrector only after at least one correction
+ * (step_converged).
  * Quadratic convergence is expected; a non-finite residual or newton_maxit
  * iterations give LL_ERR_NOCONV (the caller retries with a smaller step).
  * The linear solves go through ws.c: one LDL^T factor of H per iterate,
@@ -29,6 +31,21 @@
 static int small_step(int it, double dnorm, double xnorm)
 {
     return it == 0 || dnorm <= LL_CONT_STEP_SMALL * (1.0 + xnorm);
+}
+
+/* A step's corrector takes at least one update, even from a predictor that
+ * already meets ftol. Where the bordered Jacobian is nearly singular (next
+ * to a nearly symmetric fold, smallest singular value ~ g_p) the points
+ * with ||F|| <= ftol fill a tube ~ftol / g_p wide around the branch
+ * (1e-7 on the eps = 1e-5 fold of tests/cont/test_fold.c, 100 times its
+ * steps there): predictors accepted as they stand drift across it, and
+ * the first one just outside is pulled back onto the branch by more than
+ * the step control allows of a step ("corrector moved too far"), at every
+ * step size, down to the step underflow. One update puts every accepted
+ * point on the branch to Newton accuracy. */
+static int step_converged(int it, double dnorm, double xnorm)
+{
+    return it > 0 && small_step(it, dnorm, xnorm);
 }
 
 ll_status ll_cont_newton_fixed_p(ll_cont_ws *ws, double *x, double p,
@@ -111,9 +128,12 @@ static int chord_slow(double fn, double fprev, double ftol)
     return fn > ftol && log(ftol / fn) / log(rho) > LL_CONT_CHORD_LEFT;
 }
 
+/* step: a continuation step's corrector (see step_converged); the event
+ * code places points with step = 0, so that a point on an exact branch
+ * point, where the bordered Jacobian is singular, is kept as it is. */
 static ll_status correct(ll_cont_ws *ws, double *X, const double *c,
                          const double *Xa, double sigma, int maxit, int chord,
-                         int *its)
+                         int step, int *its)
 {
     size_t n = ws->n, m = ws->m;
     double dnorm = 0.0, fn = 0.0, fprev = INFINITY;
@@ -131,7 +151,8 @@ static ll_status correct(ll_cont_ws *ws, double *X, const double *c,
          * the rounding of X (~ sqrt(m) eps ||X||) */
         *its = refresh + (reuse + 1) / 2;
         if (fn <= ws->ftol && fabs(g) <= 1e-12 * (1.0 + xnorm) &&
-            small_step(it, dnorm, xnorm))
+            (step ? step_converged(it, dnorm, xnorm)
+                  : small_step(it, dnorm, xnorm)))
             return LL_OK;
         int fresh = !chord || (it == 0 && !ll_cont_jac_is_at(ws, Xa)) ||
                     (it > 0 && chord_slow(fn, fprev, ws->ftol));
@@ -167,19 +188,19 @@ static ll_status correct(ll_cont_ws *ws, double *X, const double *c,
 ll_status ll_cont_correct(ll_cont_ws *ws, double *X, const double *c,
                           const double *Xa, double sigma, int *its)
 {
-    return correct(ws, X, c, Xa, sigma, ws->o->newton_maxit, 0, its);
+    return correct(ws, X, c, Xa, sigma, ws->o->newton_maxit, 0, 0, its);
 }
 
 ll_status ll_cont_correct_max(ll_cont_ws *ws, double *X, const double *c,
                               const double *Xa, double sigma, int maxit,
                               int *its)
 {
-    return correct(ws, X, c, Xa, sigma, maxit, 0, its);
+    return correct(ws, X, c, Xa, sigma, maxit, 0, 1, its);
 }
 
 ll_status ll_cont_correct_chord(ll_cont_ws *ws, double *X, const double *c,
                                 const double *Xa, double sigma, int maxit,
                                 int *its)
 {
-    return correct(ws, X, c, Xa, sigma, maxit, 1, its);
+    return correct(ws, X, c, Xa, sigma, maxit, 1, 1, its);
 }

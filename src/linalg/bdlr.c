@@ -27,7 +27,8 @@
  *    Bunch-Kaufman LDL^T (dsytrf) and Sylvester's law on its pivots.
  * 4. ||A||_F^2 = ||D||_F^2 + 2 sum_i s_i u_i^T D u_i + sum_{i,i'} s_i s_i'
  *    (u_i^T u_i')^2, with u_i^T D u_i = sum_l theta0_l P_li^2 (from step 2
- *    at O(n k)) and G = U^T U by one more dsyrk (n k^2 flops).
+ *    at O(n k)) and G = U^T U by one more dsyrk (n k^2 flops), or from
+ *    the caller (ll_bdlr_factor_gram: the model has it in O(N^2 (m + d))).
  * 5. Another shift of the same matrix (ll_bdlr_factor_shift) changes only
  *    theta0 (by the change of shift) and hence the row scaling and sign
  *    permutation of R: P = Q^T U is recovered from the source's R row by
@@ -168,25 +169,29 @@ static int input_finite(const ll_bdlr *f, const double *B, const double *s,
     return 1;
 }
 
-/* G = U^T U into C (k x k, ld k, lower): the last Frobenius term
- * sum s_i s_i' G_ii'^2 into *u2, and max_i |s_i| G_ii into *umax; *umax
- * is +inf if some G_ii is not finite (s = 0 must not hide a NaN in U). */
-static void gram_terms(ll_bdlr *f, double *u2, double *umax)
+/* G = U^T U (the caller's G when given, else by dsyrk into C: k x k, ld
+ * k, lower): the last Frobenius term sum s_i s_i' G_ii'^2 into *u2, and
+ * max_i |s_i| G_ii into *umax; *umax is +inf if some G_ii is not finite
+ * (s = 0 must not hide a NaN in U). */
+static void gram_terms(ll_bdlr *f, const double *G, double *u2, double *umax)
 {
     size_t k = f->k;
     double acc = 0.0, mx = 0.0;
     *u2 = 0.0, *umax = 0.0;
     if (k == 0)
         return;
-    cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (blasint)k,
-                (blasint)f->n, 1.0, f->U, (blasint)f->n, 0.0, f->C,
-                (blasint)k);
+    if (!G) {
+        cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (blasint)k,
+                    (blasint)f->n, 1.0, f->U, (blasint)f->n, 0.0, f->C,
+                    (blasint)k);
+        G = f->C;
+    }
     for (size_t c = 0; c < k; c++) {
-        double g = f->C[c + c * k];
+        double g = G[c + c * k];
         acc += f->s[c] * f->s[c] * g * g;
         mx = fmax(mx, isfinite(g) ? fabs(f->s[c]) * g : INFINITY);
         for (size_t r = c + 1; r < k; r++) {
-            g = f->C[r + c * k];
+            g = G[r + c * k];
             acc += 2.0 * f->s[r] * f->s[c] * g * g;
         }
     }
@@ -438,6 +443,13 @@ static ll_status finish(ll_bdlr *f, double d2, double du)
 ll_status ll_bdlr_factor(ll_bdlr *f, const double *B, const double *U,
                          const double *s, size_t k, double sigma)
 {
+    return ll_bdlr_factor_gram(f, B, U, s, k, sigma, NULL);
+}
+
+ll_status ll_bdlr_factor_gram(ll_bdlr *f, const double *B, const double *U,
+                              const double *s, size_t k, double sigma,
+                              const double *G)
+{
     f->fstat = LL_ERR_ARG;
     f->inertia_ok = 0; /* until factor_c: a refused clamp leaves none */
     if (!B || k > f->kmax || (k && !U) || !input_finite(f, B, s, k, sigma))
@@ -450,7 +462,7 @@ ll_status ll_bdlr_factor(ll_bdlr *f, const double *B, const double *U,
     ll_status st = ll_bdlr_eig_blocks(f, &d2);
     if (st != LL_OK)
         return f->fstat = st;
-    gram_terms(f, &u2, &umax);
+    gram_terms(f, G, &u2, &umax);
     if (!isfinite(u2) || !isfinite(umax))
         return LL_ERR_ARG; /* U not finite (see input_finite) */
     f->u2 = u2, f->umax = umax;

@@ -245,9 +245,9 @@ static void pb_hlin_destroy(void *c, void *lin)
 }
 
 static ll_status pb_hess_struct(void *c, const double *x, double p, double *B,
-                                double *U)
+                                double *U, double *G)
 {
-    return ll_model_hess_struct(c, x, p, B, U);
+    return ll_model_hess_struct(c, x, p, B, U, G);
 }
 
 void ll_model_problem(ll_model *M, ll_problem *pb)

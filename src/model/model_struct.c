@@ -23,7 +23,8 @@
  * weights of one unit, so
  *     H = blockdiag_j(B_j) + U U^T,
  *     B_j = alpha I + (1/N) sum_n r_n v_j h''_nj x_n x_n^T     (d x d),
- *     U[:, n] = J[n, :]^T / sqrt(N), rows j d .. j d + d - 1 = v_j h'_nj x_n / sqrt(N).
+ *     U[:, n] = J[n, :]^T / sqrt(N), rows j d .. j d + d - 1 = v_j h'_nj x_n / sqrt(N),
+ *     U^T U = (C^T C) o (X X^T),  C[j, n] = v_j h'_nj / sqrt(N)  (the NTK Gram).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -146,13 +147,27 @@ static void struct_lowrank(const ll_model *M, const double *Ct,
     }
 }
 
+/* G = U^T U = (C^T C) o (X X^T): column n of U is kron(C[:, n], x_n), so
+ * u_n . u_n' = (C[:, n] . C[:, n']) (x_n . x_n'). N^2 (m + d) flops
+ * instead of the N^2 m d of forming it from U; T: N x N scratch. */
+static void struct_gram(const ll_model *M, const double *Ct, const double *Xt,
+                        double *T, double *G)
+{
+    size_t N = M->n;
+    ll_syrk_t(N, M->m, 1.0, Ct, M->m, 0.0, G, N);
+    ll_syrk_t(N, M->d, 1.0, Xt, M->d, 0.0, T, N);
+    for (size_t e = 0; e < N * N; e++)
+        G[e] *= T[e];
+}
+
 ll_status ll_model_hess_struct(const ll_model *M, const double *theta,
-                               double lambda, double *B, double *U)
+                               double lambda, double *B, double *U,
+                               double *G)
 {
     if (!M || !theta || !B || !U || M->train_v || M->bias)
         return LL_ERR_ARG;
-    size_t N = M->n, d = M->d, nm = N * M->m;
-    double *buf = malloc((2 * nm + N + 2 * N * d) * sizeof *buf);
+    size_t N = M->n, d = M->d, nm = N * M->m, nt = G ? N * N : 0;
+    double *buf = malloc((2 * nm + N + 2 * N * d + nt) * sizeof *buf);
     if (!buf)
         return LL_ERR_NOMEM;
     double *Z = buf, *Ct = Z + nm, *r = Ct + nm, *Xc = r + N, *Xt = Xc + N * d;
@@ -162,6 +177,8 @@ ll_status ll_model_hess_struct(const ll_model *M, const double *theta,
         for (size_t i = 0; i < d; i++)
             Xt[i + n * d] = M->X[n + i * N];
     struct_lowrank(M, Ct, Xt, U);
+    if (G)
+        struct_gram(M, Ct, Xt, Xt + N * d, G);
     free(buf);
     return LL_OK;
 }

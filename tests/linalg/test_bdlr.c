@@ -450,6 +450,58 @@ static void factor_shift_should_equal_a_fresh_factor_at_that_shift(void **st)
     }
 }
 
+/* ll_bdlr_factor_gram with G = U^T U formed here (plain sums, upper
+ * triangle NaN: only the lower one may be read) against ll_bdlr_factor on
+ * the same matrix at a shift inside the spectrum: the same inertia, solves
+ * as check_solve, the Frobenius norm as the dense one (1e-11, as
+ * frobenius_should_match_the_dense_matrix). G enters only ||A||_F and the
+ * clamping scale, so a wrong G would show in the norm (its last term is
+ * sum s_i s_i' G_ii'^2). A NaN on G's diagonal is refused as a NaN in U
+ * would be. */
+static void factor_gram_should_equal_the_factor_it_replaces(void **st)
+{
+    (void)st;
+    uint64_t seed = 33;
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        prob p;
+        prob_make(&p, &seed, cases[t][1], cases[t][0], cases[t][2], 3);
+        prob_dense(&p);
+        size_t n = p.n, k = p.k;
+        double *G = malloc((k * k + 1) * sizeof *G);
+        for (size_t c = 0; c < k; c++)
+            for (size_t r = 0; r < k; r++) {
+                double g = 0.0;
+                for (size_t i = 0; i < n; i++)
+                    g += p.U[i + r * n] * p.U[i + c * n];
+                G[r + c * k] = r >= c ? g : NAN;
+            }
+        ll_bdlr *f = NULL, *ref = NULL;
+        assert_int_equal(ll_bdlr_create(&f, p.nb, p.bs, k), LL_OK);
+        assert_int_equal(ll_bdlr_create(&ref, p.nb, p.bs, k), LL_OK);
+        long at = (long)n / 3;
+        double sigma = shift_at(&p, at);
+        assert_int_equal(ll_bdlr_factor(ref, p.B, p.U, p.s, k, sigma), LL_OK);
+        assert_int_equal(ll_bdlr_factor_gram(f, p.B, p.U, p.s, k, sigma, G),
+                         LL_OK);
+        check_inertia(ref, at);
+        check_inertia(f, at);
+        check_solve(f, &p, sigma, &seed);
+        double fr = fro_at(&p, sigma);
+        if (ll_test_reldiff(ll_bdlr_frobenius(f), fr, 0.0) > 1e-11)
+            fail_msg("frobenius %.17g vs dense %.17g", ll_bdlr_frobenius(f),
+                     fr);
+        if (k > 0) {
+            G[(k - 1) * (k + 1)] = NAN;
+            assert_int_equal(
+                ll_bdlr_factor_gram(f, p.B, p.U, p.s, k, sigma, G),
+                LL_ERR_ARG);
+        }
+        ll_bdlr_destroy(f), ll_bdlr_destroy(ref);
+        free(G);
+        prob_free(&p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +517,7 @@ int main(void)
         cmocka_unit_test(factor_should_reject_nan_and_bad_sizes),
         cmocka_unit_test(
             factor_shift_should_equal_a_fresh_factor_at_that_shift),
+        cmocka_unit_test(factor_gram_should_equal_the_factor_it_replaces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -191,10 +191,10 @@ static ll_problem counted_inner;
 static size_t counted_calls;
 
 static ll_status count_struct(void *c, const double *x, double p, double *B,
-                              double *U)
+                              double *U, double *G)
 {
     counted_calls++;
-    return counted_inner.hess_struct(c, x, p, B, U);
+    return counted_inner.hess_struct(c, x, p, B, U, G);
 }
 
 /* A step of the structured path factors H once, at its end point (for the
@@ -245,9 +245,9 @@ static ll_status no_hvp(void *c, const double *x, double p, const double *u,
 }
 
 static ll_status no_struct(void *c, const double *x, double p, double *B,
-                           double *U)
+                           double *U, double *G)
 {
-    (void)c, (void)x, (void)p, (void)B, (void)U;
+    (void)c, (void)x, (void)p, (void)B, (void)U, (void)G;
     return LL_ERR_INTERNAL;
 }
 
