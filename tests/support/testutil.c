@@ -1,13 +1,43 @@
 /* Shared helpers for the cmocka test programs (see testutil.h). */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "testutil.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ftw.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* The directories made by ll_test_tmpdir, removed with their contents at
+ * exit (by the process that made them: a forked child that exits must not
+ * remove its parent's), unless LL_TEST_KEEP_TMP is set. */
+static char **tmp_dirs;
+static size_t n_tmp_dirs;
+static pid_t tmp_owner;
+
+static int rm_entry(const char *path, const struct stat *sb, int flag,
+                    struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    remove(path); /* best effort: a failure leaves the rest to go on */
+    return 0;
+}
+
+static void rm_tmp_dirs(void)
+{
+    int keep = getenv("LL_TEST_KEEP_TMP") != NULL;
+    for (size_t i = 0; i < n_tmp_dirs; i++) {
+        if (!keep && getpid() == tmp_owner)
+            nftw(tmp_dirs[i], rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        free(tmp_dirs[i]);
+    }
+    free(tmp_dirs);
+    tmp_dirs = NULL, n_tmp_dirs = 0;
+}
 
 const char *ll_test_tmpdir(void)
 {
@@ -16,6 +46,17 @@ const char *ll_test_tmpdir(void)
     snprintf(buf, sizeof buf, "%s/losslab-test-XXXXXX", base ? base : "/tmp");
     if (!mkdtemp(buf))
         return NULL;
+    char **d = realloc(tmp_dirs, (n_tmp_dirs + 1) * sizeof *d);
+    char *copy = d ? strdup(buf) : NULL;
+    if (d)
+        tmp_dirs = d;
+    if (copy) {
+        if (n_tmp_dirs == 0) {
+            tmp_owner = getpid();
+            atexit(rm_tmp_dirs);
+        }
+        tmp_dirs[n_tmp_dirs++] = copy;
+    }
     return buf;
 }
 

@@ -10,7 +10,8 @@
 #include <cmocka.h>
 
 /* A fresh temporary directory (mkdtemp under $TMPDIR or /tmp); the returned
- * string is static storage valid until the next call. */
+ * string is static storage valid until the next call. Removed with its
+ * contents when the test program exits (LL_TEST_KEEP_TMP=1 keeps it). */
 const char *ll_test_tmpdir(void);
 
 /* Write `len` bytes (len == (size_t)-1: strlen) to dir/name; returns the full
