@@ -33,6 +33,7 @@ typedef struct ll_cont_ws {
     size_t newton_iters, steps_rejected;
     double kappa; /* turn per unit length of the last accepted step (0:
                      none yet); see ll_cont_step */
+    int cut_prev; /* the last accepted step was cut short by its corrector */
     double *jac_X; /* m: the point of the last ll_cont_eval_HFp ... */
     int jac_known; /* ... when set (ll_cont_jac_is_at) */
 } ll_cont_ws;
