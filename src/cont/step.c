@@ -12,8 +12,9 @@
  * than max_angle * ds from the predictor (a jump to another branch), or the
  * tangent turns by more than max_angle (then scaled to aim at 0.8
  * max_angle); it grows by up to 1.5 (to ds_max) after a fast Newton, as far
- * as the last turn allows, and shrinks ahead of a turn that is speeding up
- * (turn_limit: the approach to a fold). */
+ * as the last turn allows, shrinks ahead of a turn that is speeding up
+ * (turn_limit: the approach to a fold), and does not grow after a step
+ * its corrector cut short (cut_limit). */
 #include <math.h>
 #include <string.h>
 
