@@ -152,6 +152,15 @@ static void check_solve(ll_bdlr *f, const prob *p, double sigma, uint64_t *seed)
     free(A), free(X), free(Bd);
 }
 
+/* ||A||_F from the factor against the dense spectrum at sigma (1e-11
+ * relative: see frobenius_should_match_the_dense_matrix). */
+static void check_frobenius(const ll_bdlr *f, const prob *p, double sigma)
+{
+    double ref = fro_at(p, sigma);
+    if (ll_test_reldiff(ll_bdlr_frobenius(f), ref, 0.0) > 1e-11)
+        fail_msg("frobenius %.17g vs dense %.17g", ll_bdlr_frobenius(f), ref);
+}
+
 static void check_inertia(const ll_bdlr *f, long below)
 {
     int cn = -1, cz = -1, cp = -1;
@@ -301,10 +310,7 @@ static void frobenius_should_match_the_dense_matrix(void **st)
         double sigma = 0.3;
         ll_status s = ll_bdlr_factor(f, p.B, p.U, p.s, p.k, sigma);
         assert_true(s == LL_OK || s == LL_ERR_SINGULAR);
-        double ref = fro_at(&p, sigma);
-        if (ll_test_reldiff(ll_bdlr_frobenius(f), ref, 0.0) > 1e-11)
-            fail_msg("frobenius %.17g vs dense %.17g", ll_bdlr_frobenius(f),
-                     ref);
+        check_frobenius(f, &p, sigma);
         ll_bdlr_destroy(f);
         prob_free(&p);
     }
@@ -430,10 +436,7 @@ static void factor_shift_should_equal_a_fresh_factor_at_that_shift(void **st)
             assert_int_equal(ll_bdlr_factor_shift(f, src, sigma), LL_OK);
             check_inertia(f, at[q]);
             check_solve(f, &p, sigma, &seed);
-            double ref = fro_at(&p, sigma);
-            if (ll_test_reldiff(ll_bdlr_frobenius(f), ref, 0.0) > 1e-11)
-                fail_msg("frobenius %.17g vs dense %.17g",
-                         ll_bdlr_frobenius(f), ref);
+            check_frobenius(f, &p, sigma);
         }
         /* bad use: itself, a source without a factor, other blocks */
         assert_int_equal(ll_bdlr_factor_shift(src, src, 0.0), LL_ERR_ARG);
@@ -486,10 +489,7 @@ static void factor_gram_should_equal_the_factor_it_replaces(void **st)
         check_inertia(ref, at);
         check_inertia(f, at);
         check_solve(f, &p, sigma, &seed);
-        double fr = fro_at(&p, sigma);
-        if (ll_test_reldiff(ll_bdlr_frobenius(f), fr, 0.0) > 1e-11)
-            fail_msg("frobenius %.17g vs dense %.17g", ll_bdlr_frobenius(f),
-                     fr);
+        check_frobenius(f, &p, sigma);
         if (k > 0) {
             G[(k - 1) * (k + 1)] = NAN;
             assert_int_equal(

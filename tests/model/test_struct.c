@@ -1,6 +1,6 @@
 /* The large-problem pieces of the model (model_struct.c, model_soft_large.c)
  * against the dense ones they replace, on small problems:
- * - blockdiag(B) + U U^T equals the dense Hessian;
+ * - blockdiag(B) + U U^T equals the dense Hessian, and G = U^T U;
  * - H_l u (ll_model_hess_lambda_vec) equals the dense H_l times u, and the
  *   lambda-difference of H u;
  * - the problem table carries hvp / hess_p_vec / hess_struct exactly when
@@ -42,11 +42,30 @@ static void assemble(size_t m, size_t d, size_t N, const double *B,
                 H[j * d + i + (j * d + k) * P] += B[j * d * d + i + k * d];
 }
 
-/* Both sides sum O(N) products of O(1) terms in different orders
- * (N = 40): they differ by ~ N eps max|H| <= 4.4e-15 max|H| in the worst
- * case, so 1e-13 relative leaves a factor 20 and still catches any wrong
- * term (those are O(1) relative). The scale includes the Gauss-Newton
- * part, which is positive and dominates max|H|. */
+/* The error of G against U^T U summed here from U (into R, N x N), in
+ * units of max|R|. */
+static double gram_err(size_t P, size_t N, const double *U, const double *G,
+                       double *R)
+{
+    for (size_t c = 0; c < N; c++)
+        for (size_t r = 0; r < N; r++) {
+            double g = 0.0;
+            for (size_t i = 0; i < P; i++)
+                g += U[i + r * P] * U[i + c * P];
+            R[r + c * N] = g;
+        }
+    return scaled_err(N * N, G, R, R);
+}
+
+/* B + U U^T against the dense Hessian: both sides sum O(N) products of
+ * O(1) terms in different orders (N = 40): they differ by ~ N eps max|H|
+ * <= 4.4e-15 max|H| in the worst case, so 1e-13 relative leaves a factor
+ * 20 and still catches any wrong term (those are O(1) relative). The scale
+ * includes the Gauss-Newton part, which is positive and dominates max|H|.
+ * G ((C^T C) o (X X^T)) against U^T U summed from U: both are sums of
+ * m d = 12 products of the same factors, grouped differently, so they
+ * differ by ~12 eps max|G| at most; 1e-13 relative to max|G| leaves a
+ * factor 35 and catches any wrong scaling or index (O(1) relative). */
 static void struct_should_reproduce_the_dense_hessian(void **st)
 {
     (void)st;
@@ -57,8 +76,10 @@ static void struct_should_reproduce_the_dense_hessian(void **st)
     size_t m = FX_CFG_WIDTH, d = FX_CFG_DIM, N = FX_CFG_NS, P = m * d;
     double th[FX_CFG_WIDTH * FX_CFG_DIM], B[FX_CFG_WIDTH * 9];
     double *U = malloc(P * N * sizeof *U), *H = malloc(2 * P * P * sizeof *H);
+    double *G = malloc(2 * N * N * sizeof *G);
     assert_non_null(U);
     assert_non_null(H);
+    assert_non_null(G);
     for (size_t a = 0; a < 4; a++) {
         ll_model *M = fx_model(&D, m, ll_act_find(acts[a]), 0.05, 0, 0);
         uint64_t s = 100 + a;
@@ -67,51 +88,17 @@ static void struct_should_reproduce_the_dense_hessian(void **st)
             char label[64];
             snprintf(label, sizeof label, "%s lambda=%g", acts[a], lams[li]);
             assert_int_equal(ll_model_hess(M, th, lams[li], H), LL_OK);
-            assert_int_equal(ll_model_hess_struct(M, th, lams[li], B, U, NULL),
+            assert_int_equal(ll_model_hess_struct(M, th, lams[li], B, U, G),
                              LL_OK);
             assemble(m, d, N, B, U, H + P * P);
             fx_expect_close("B + U U^T vs dense H", label,
                             scaled_err(P * P, H, H + P * P, H), 1e-13);
+            fx_expect_close("G vs U^T U", label,
+                            gram_err(P, N, U, G, G + N * N), 1e-13);
         }
         ll_model_destroy(M);
     }
-    free(U), free(H);
-    fx_data_free(&D);
-}
-
-/* G from ll_model_hess_struct ((C^T C) o (X X^T)) against U^T U summed
- * here from U: both are sums of m d = 12 products of the same factors,
- * grouped differently, so they differ by ~12 eps max|G| at most; 1e-13
- * relative to max|G| leaves a factor 35 and catches any wrong scaling or
- * index (O(1) relative). */
-static void struct_gram_should_be_u_transpose_u(void **st)
-{
-    (void)st;
-    static const char *acts[] = {"tanh", "gelu", "sin", "softplus"};
-    ll_data D;
-    fx_data(&D, FX_CFG_NS, FX_CFG_DIM, 12);
-    size_t m = FX_CFG_WIDTH, d = FX_CFG_DIM, N = FX_CFG_NS, P = m * d;
-    double th[FX_CFG_WIDTH * FX_CFG_DIM], B[FX_CFG_WIDTH * 9];
-    double *U = malloc(P * N * sizeof *U), *G = malloc(2 * N * N * sizeof *G);
-    assert_non_null(U);
-    assert_non_null(G);
-    for (size_t a = 0; a < 4; a++) {
-        ll_model *M = fx_model(&D, m, ll_act_find(acts[a]), 0.05, 0, 0);
-        uint64_t s = 200 + a;
-        ll_test_fill(&s, P, th, 0.6);
-        assert_int_equal(ll_model_hess_struct(M, th, 0.37, B, U, G), LL_OK);
-        for (size_t c = 0; c < N; c++)
-            for (size_t r = 0; r < N; r++) {
-                double g = 0.0;
-                for (size_t i = 0; i < P; i++)
-                    g += U[i + r * P] * U[i + c * P];
-                G[N * N + r + c * N] = g;
-            }
-        fx_expect_close("G vs U^T U", acts[a],
-                        scaled_err(N * N, G, G + N * N, G + N * N), 1e-13);
-        ll_model_destroy(M);
-    }
-    free(U), free(G);
+    free(U), free(H), free(G);
     fx_data_free(&D);
 }
 
@@ -386,7 +373,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(struct_should_reproduce_the_dense_hessian),
-        cmocka_unit_test(struct_gram_should_be_u_transpose_u),
         cmocka_unit_test(struct_should_refuse_trained_v_and_biases),
         cmocka_unit_test(hess_lambda_vec_should_equal_dense_hess_lambda_times_u),
         cmocka_unit_test(hess_lambda_vec_should_match_lambda_differences_of_hvp),
